@@ -1,0 +1,1 @@
+"""The Django app: models, migrations and read queries."""

@@ -1,0 +1,31 @@
+"""The data model of M1–M9, one module per topic."""
+
+from recouvrement.db.models.company import Collaborator, Company, Membership
+from recouvrement.db.models.customers import Contact, Customer
+from recouvrement.db.models.dossiers import Dossier, DossierReceivable, DossierSequence
+from recouvrement.db.models.interventions import AttachedDocument, Intervention
+from recouvrement.db.models.journal import JournalEntry
+from recouvrement.db.models.lists import DisputeReason, Resolution
+from recouvrement.db.models.receivables import Allocation, Payment, Receivable
+from recouvrement.db.models.scenarios import Scenario, Step
+
+__all__ = [
+    "Allocation",
+    "AttachedDocument",
+    "Collaborator",
+    "Company",
+    "Contact",
+    "Customer",
+    "DisputeReason",
+    "Dossier",
+    "DossierReceivable",
+    "DossierSequence",
+    "Intervention",
+    "JournalEntry",
+    "Membership",
+    "Payment",
+    "Receivable",
+    "Resolution",
+    "Scenario",
+    "Step",
+]

@@ -1,0 +1,80 @@
+"""Société (M1), the users' roles in it, and Collaborateurs (M5)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+from recouvrement.db.models.enums import choices_of
+from recouvrement.db.models.money import MoneyField
+from recouvrement.domain.statuses import Role
+
+
+class Company(models.Model):
+    name = models.CharField("raison sociale", max_length=100)
+    address = models.CharField("adresse", max_length=200, blank=True)
+    postal_code = models.CharField("code postal", max_length=10, blank=True)
+    city = models.CharField("ville", max_length=60)
+    siren = models.CharField("SIREN", max_length=9, blank=True)
+    iban = models.CharField("IBAN", max_length=34, blank=True)
+    bic = models.CharField("BIC", max_length=11, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    phone = models.CharField("téléphone", max_length=21, blank=True)
+    signatory_name = models.CharField("signataire", max_length=70, blank=True)
+    signatory_function = models.CharField("fonction du signataire", max_length=70, blank=True)
+    minimum_balance = MoneyField("solde minimum à relancer", default=Decimal("0"))
+
+    class Meta:
+        verbose_name = "société"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(minimum_balance__gte=0), name="company_minimum_balance_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role in one company (M1, §1)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField("profil", max_length=20, choices=choices_of(Role))
+
+    class Meta:
+        verbose_name = "profil utilisateur"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "company"], name="membership_unique_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {Role(self.role).label}"
+
+
+class Collaborator(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="collaborators")
+    last_name = models.CharField("nom", max_length=35)
+    first_name = models.CharField("prénom", max_length=35, blank=True)
+    function = models.CharField("fonction", max_length=35, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    phone = models.CharField("téléphone", max_length=21, blank=True)
+    is_collector = models.BooleanField("chargé de recouvrement", default=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="utilisateur",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="collaborator",
+    )
+
+    class Meta:
+        verbose_name = "collaborateur"
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()

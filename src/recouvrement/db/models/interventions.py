@@ -1,0 +1,147 @@
+"""Interventions (M8) and the single document attached to one (S10)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from recouvrement.db.models.customers import Contact
+from recouvrement.db.models.dossiers import Dossier
+from recouvrement.db.models.enums import choices_of, values_of
+from recouvrement.db.models.money import MoneyField
+from recouvrement.db.models.scenarios import Step
+from recouvrement.domain.scenario import InterventionState
+from recouvrement.domain.statuses import (
+    ActionType,
+    InterventionKind,
+    InterventionStatus,
+)
+
+_DONE_OR_SKIPPED = values_of(InterventionStatus.DONE, InterventionStatus.SKIPPED)
+
+
+class Intervention(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="interventions")
+    step = models.ForeignKey(
+        Step, verbose_name="étape", on_delete=models.PROTECT, null=True, blank=True
+    )
+    kind = models.CharField("nature", max_length=10, choices=choices_of(InterventionKind))
+    status = models.CharField(
+        "statut",
+        max_length=10,
+        choices=choices_of(InterventionStatus),
+        default=InterventionStatus.TODO,
+    )
+    action_type = models.CharField(
+        "type d'action", max_length=20, choices=choices_of(ActionType), blank=True
+    )
+    label = models.CharField("intitulé", max_length=69)
+    # « Date »: planned date of a step, the alert's date, or the promised payment date.
+    planned_date = models.DateField("date prévue")
+    done_date = models.DateField("date de réalisation", null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="utilisateur",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    contact = models.ForeignKey(
+        Contact, verbose_name="contact", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    comment = models.CharField("commentaire", max_length=255, blank=True)
+    promise_amount = MoneyField("montant promis", null=True, blank=True)
+    penalty_amount = MoneyField("pénalités", default=Decimal("0"))
+    fee_amount = MoneyField("frais", default=Decimal("0"))
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    class Meta:
+        verbose_name = "intervention"
+        ordering = ["planned_date", "id"]
+        constraints = [
+            # S5/M6: nothing is planned while a step of the scenario is still « A faire »;
+            # this also makes two simultaneous « Préparer » create one intervention, not two.
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=Q(kind=InterventionKind.STEP, status=InterventionStatus.TODO),
+                name="intervention_one_step_todo",
+            ),
+            models.UniqueConstraint(
+                fields=["dossier", "step"],
+                condition=Q(step__isnull=False),
+                name="intervention_step_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=InterventionKind.STEP, step__isnull=False)
+                | (~Q(kind=InterventionKind.STEP) & Q(step__isnull=True)),
+                name="intervention_step_iff_kind_step",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=InterventionKind.PROMISE) | Q(promise_amount__gt=0),
+                name="intervention_promise_has_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=_DONE_OR_SKIPPED, done_date__isnull=False)
+                | Q(status=InterventionStatus.TODO, done_date__isnull=True),
+                name="intervention_done_date_iff_done",
+            ),
+            models.CheckConstraint(
+                condition=Q(penalty_amount__gte=0, fee_amount__gte=0),
+                name="intervention_amounts_positive",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "planned_date"], name="intervention_worklist"),
+            models.Index(fields=["dossier", "planned_date"], name="intervention_by_dossier"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({InterventionStatus(self.status).label})"
+
+    def state(self) -> InterventionState:
+        return InterventionState(
+            kind=InterventionKind(self.kind),
+            status=InterventionStatus(self.status),
+            planned_date=self.planned_date,
+            step_id=self.step_id,
+            done_date=self.done_date,
+        )
+
+    @property
+    def status_enum(self) -> InterventionStatus:
+        return InterventionStatus(self.status)
+
+    @property
+    def kind_enum(self) -> InterventionKind:
+        return InterventionKind(self.kind)
+
+
+def _document_path(document: "AttachedDocument", filename: str) -> str:
+    # Generated names only: the user's file name is kept as data, never used as a path.
+    return f"interventions/{document.sha256[:2]}/{document.sha256}"
+
+
+class AttachedDocument(models.Model):
+    """The single, permanent document of an intervention (S10); never updated nor deleted."""
+
+    intervention = models.OneToOneField(
+        Intervention, on_delete=models.PROTECT, related_name="document"
+    )
+    file = models.FileField(upload_to=_document_path, max_length=200)
+    original_name = models.CharField("nom du fichier", max_length=255)
+    content_type = models.CharField("type", max_length=100)
+    size = models.PositiveIntegerField("taille (octets)")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "document attaché"
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,32 @@
+"""The journal (M9): one append-only audit row per change; triggers forbid UPDATE and DELETE."""
+
+from django.conf import settings
+from django.db import models
+
+from recouvrement.db.models.company import Company
+from recouvrement.db.models.dossiers import Dossier
+
+
+class JournalEntry(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.PROTECT)
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, null=True, related_name="journal"
+    )
+    # A plain id, not a key: the row outlives a deleted intervention (S12).
+    intervention_id = models.BigIntegerField(null=True)
+    at = models.DateTimeField("date")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    action = models.CharField("action", max_length=40)
+    message = models.CharField("description", max_length=255)
+    before = models.JSONField("avant", null=True)
+    after = models.JSONField("après", null=True)
+
+    class Meta:
+        verbose_name = "ligne du journal"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["dossier", "at"], name="journal_by_dossier")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.message}"

@@ -1,0 +1,65 @@
+"""Échéances (M3) and règlements with their allocations (M4)."""
+
+from django.db import models
+from django.db.models import F, Q
+
+from recouvrement.db.models.company import Company
+from recouvrement.db.models.customers import Customer
+from recouvrement.db.models.money import MoneyField
+
+
+class Receivable(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.PROTECT)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="receivables")
+    reference = models.CharField("pièce", max_length=35)
+    piece_date = models.DateField("date de pièce")
+    due_date = models.DateField("échéance")
+    amount = MoneyField("montant")
+    open_amount = MoneyField("reste dû")
+    currency = models.CharField("devise", max_length=3, default="EUR")
+
+    class Meta:
+        verbose_name = "échéance"
+        ordering = ["due_date", "reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "customer", "reference", "due_date"],
+                name="receivable_natural_key",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="receivable_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(open_amount__gte=0, open_amount__lte=F("amount")),
+                name="receivable_open_amount_in_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["customer", "due_date"], name="receivable_by_customer")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} du {self.due_date:%d/%m/%Y}"
+
+
+class Payment(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.PROTECT)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="payments")
+    date = models.DateField("date")
+    amount = MoneyField("montant")
+    reference = models.CharField("référence", max_length=35, blank=True)
+
+    class Meta:
+        verbose_name = "règlement"
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")
+        ]
+
+
+class Allocation(models.Model):
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="allocations")
+    receivable = models.ForeignKey(Receivable, on_delete=models.PROTECT, related_name="allocations")
+    amount = MoneyField("montant imputé")
+
+    class Meta:
+        verbose_name = "imputation"
+        constraints = [
+            models.UniqueConstraint(fields=["payment", "receivable"], name="allocation_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive"),
+        ]

@@ -1,0 +1,41 @@
+"""A dossier's figures: « Factures », « Règlements », « Frais et pénalités », « Solde » (M7)."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class DossierFigures:
+    invoices: Decimal
+    payments: Decimal
+    charges: Decimal
+
+    @property
+    def balance(self) -> Decimal:
+        """« Solde »: what the customer still owes, charges included."""
+        return self.invoices - self.payments + self.charges
+
+    @property
+    def open_amount(self) -> Decimal:
+        """What remains unpaid of the invoices alone."""
+        return self.invoices - self.payments
+
+
+def dossier_figures(
+    receivables: Iterable[tuple[Decimal, Decimal]], charges: Iterable[Decimal] = ()
+) -> DossierFigures:
+    """Figures from the linked échéances (amount, open amount) and the charged fees/penalties."""
+    invoices = payments = ZERO
+    for amount, open_amount in receivables:
+        invoices += amount
+        payments += amount - open_amount
+    return DossierFigures(invoices, payments, sum(charges, ZERO))
+
+
+def days_overdue(due_date: date, today: date) -> int:
+    """Days late on `today` (0 when not yet due)."""
+    return max((today - due_date).days, 0)

@@ -1,0 +1,49 @@
+"""Money: Decimal to the cent, rounded half-up, displayed the French way (1 234,56 €)."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from recouvrement.domain.rules import RuleViolation
+
+CENT = Decimal("0.01")
+NARROW_NBSP = "\u202f"  # thousands separator in French typography
+NBSP = "\u00a0"  # between the amount and the currency sign
+
+
+def to_cents(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def format_amount(amount: Decimal, currency: str = "EUR") -> str:
+    """`Decimal("1234.5")` → « 1 234,50 € » (narrow no-break space between thousands)."""
+    cents = to_cents(amount)
+    sign = "-" if cents < 0 else ""
+    units, _, decimals = f"{abs(cents):.2f}".partition(".")
+    groups = []
+    while units:
+        groups.insert(0, units[-3:])
+        units = units[:-3]
+    symbol = "€" if currency == "EUR" else currency
+    return f"{sign}{NARROW_NBSP.join(groups)},{decimals}{NBSP}{symbol}"
+
+
+def parse_amount(text: str, field: str = "montant") -> Decimal:
+    """Read a non-negative amount typed the French or the English way (« 1 234,56 », 1234.56)."""
+    cleaned = text.strip().replace(NARROW_NBSP, "").replace(NBSP, "").replace(" ", "")
+    cleaned = cleaned.removesuffix("€").replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise RuleViolation(
+            f"Le {field} « {text} » n'est pas un nombre.", "amount_not_a_number"
+        ) from None
+    if not value.is_finite():
+        raise RuleViolation(f"Le {field} « {text} » n'est pas un nombre.", "amount_not_a_number")
+    check_amount(value, field)
+    return to_cents(value)
+
+
+def check_amount(value: Decimal, field: str = "montant") -> None:
+    if value < 0:
+        raise RuleViolation(
+            f"Le {field} ne peut pas être négatif ({format_amount(value)}).", "amount_negative"
+        )

@@ -1,0 +1,29 @@
+"""Use cases: one function each, one transaction each, every change journaled.
+
+They raise `django.core.exceptions.ValidationError` (French message naming the rule) when a
+business rule forbids the change, and `PermissionDenied` when the user may not make it.
+"""
+
+from recouvrement.services.batch import PrepareSummary, prepare_due
+from recouvrement.services.dossiers import close_dossier, open_dossier
+from recouvrement.services.interventions import (
+    attach_document,
+    create_intervention,
+    delete_intervention,
+    prepare_next_intervention,
+    set_intervention_status,
+    update_intervention,
+)
+
+__all__ = [
+    "PrepareSummary",
+    "attach_document",
+    "close_dossier",
+    "create_intervention",
+    "delete_intervention",
+    "open_dossier",
+    "prepare_due",
+    "prepare_next_intervention",
+    "set_intervention_status",
+    "update_intervention",
+]

@@ -1,0 +1,1 @@
+"""The French web UI: thin views over services and read queries."""
