@@ -1,0 +1,41 @@
+"""Fixtures shared by every test folder: a company and its personas by role (PRODUCT §1)."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+
+from recouvrement.db.models import Collaborator, Company
+from recouvrement.domain.statuses import Role
+from tests.builders import a_collector, a_company, a_user
+
+# Real hashing costs ~0.3 s per user; tests check logins, not the hash's strength.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class Team:
+    company: Company
+    manager: User
+    collector_user: User
+    collector: Collaborator
+    other_collector_user: User
+    other_collector: Collaborator
+    reader: User
+
+
+@pytest.fixture
+def team(db) -> Team:
+    company = a_company()
+    collector_user = a_user(company, Role.COLLECTOR, "sophie")
+    other_user = a_user(company, Role.COLLECTOR, "karim")
+    return Team(
+        company=company,
+        manager=a_user(company, Role.MANAGER, "responsable"),
+        collector_user=collector_user,
+        collector=a_collector(company, collector_user, "Martin"),
+        other_collector_user=other_user,
+        other_collector=a_collector(company, other_user, "Benali"),
+        reader=a_user(company, Role.READ_ONLY, "lecture"),
+    )
