@@ -25,7 +25,7 @@ def create_triggers(apps, schema_editor):
         elif vendor == "postgresql":
             schema_editor.execute(
                 f"CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                f"BEGIN RAISE EXCEPTION '%', '{message.replace(chr(39), chr(39) * 2)}' "
+                f"BEGIN RAISE EXCEPTION '{message.replace(chr(39), chr(39) * 2)}' "
                 "USING ERRCODE = 'integrity_constraint_violation'; END $$;"
             )
             schema_editor.execute(

@@ -1,0 +1,121 @@
+"""Read queries behind the screens: one function per list or page, a fixed number of queries."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    DecimalField,
+    Expression,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from recouvrement.db.models import (
+    Collaborator,
+    Company,
+    Dossier,
+    DossierReceivable,
+    Intervention,
+    Receivable,
+)
+from recouvrement.domain.balances import DossierFigures, dossier_figures
+from recouvrement.domain.statuses import DossierStatus
+
+# Wider than a MoneyField: a sum of many amounts must not overflow.
+TOTAL = DecimalField(max_digits=16, decimal_places=2)
+_ZERO = Value(Decimal("0.00"), output_field=TOTAL)
+
+
+def _total_per_dossier(rows: QuerySet, amount: Expression) -> Coalesce:
+    """`SUM(amount)` over `rows` of the outer dossier, as a correlated subquery.
+
+    A subquery per figure rather than joins: joining the échéances and the interventions
+    together would multiply each amount by the number of rows of the other table.
+    """
+    total = (
+        rows.filter(dossier=OuterRef("pk"))
+        .order_by()
+        .values("dossier")
+        .annotate(total=Sum(amount, output_field=TOTAL))
+        .values("total")
+    )
+    return Coalesce(Subquery(total, output_field=TOTAL), _ZERO, output_field=TOTAL)
+
+
+def dossier_rows(
+    company: Company,
+    *,
+    status: DossierStatus | str | None = None,
+    collector: Collaborator | int | None = None,
+    search: str = "",
+) -> QuerySet[Dossier]:
+    """The dossier list: client, chargé and the figures « Factures », « Règlements », « Solde ».
+
+    Each row carries `invoices`, `payments`, `charges` and `balance` (Decimal); `search`
+    matches the dossier number, the client code or the client name.
+    """
+    invoices = _total_per_dossier(DossierReceivable.objects.all(), F("receivable__amount"))
+    open_amount = _total_per_dossier(
+        DossierReceivable.objects.all(), F("receivable__open_amount")
+    )
+    charges = _total_per_dossier(
+        Intervention.objects.all(), F("penalty_amount") + F("fee_amount")
+    )
+    rows = (
+        Dossier.objects.filter(company=company)
+        .select_related("customer", "collector")
+        .annotate(invoices=invoices, open_total=open_amount, charges=charges)
+        .annotate(
+            # Same arithmetic as domain.balances.DossierFigures, so list and page agree.
+            payments=F("invoices") - F("open_total"),
+            balance=F("open_total") + F("charges"),
+        )
+        .order_by("-start_date", "-number")
+    )
+    if status:
+        rows = rows.filter(status=DossierStatus(status))
+    if collector is not None:
+        rows = rows.filter(collector=collector)
+    if search := search.strip():
+        rows = rows.filter(
+            Q(number__icontains=search)
+            | Q(customer__code__icontains=search)
+            | Q(customer__name__icontains=search)
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class DossierPage:
+    """Everything the dossier page shows, read in three queries."""
+
+    dossier: Dossier
+    receivables: list[Receivable]
+    interventions: list[Intervention]
+    figures: DossierFigures
+
+
+def dossier_page(company: Company, pk: int) -> DossierPage:
+    """The dossier `pk` of `company`; raises `Dossier.DoesNotExist` for any other dossier."""
+    dossier = Dossier.objects.select_related(
+        "customer", "collector", "contact", "scenario", "dispute_reason", "resolution"
+    ).get(company=company, pk=pk)
+    receivables = list(
+        Receivable.objects.filter(links__dossier=dossier).order_by("due_date", "reference", "pk")
+    )
+    interventions = list(
+        Intervention.objects.filter(dossier=dossier)
+        .select_related("step", "contact", "user__collaborator", "document")
+        .order_by("planned_date", "id")
+    )
+    figures = dossier_figures(
+        ((r.amount, r.open_amount) for r in receivables),
+        (i.penalty_amount + i.fee_amount for i in interventions),
+    )
+    return DossierPage(dossier, receivables, interventions, figures)

@@ -1,0 +1,153 @@
+"""« Traitement › Recouvrement › Dossiers de recouvrement »: the list, its filters and figures."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.urls import reverse
+
+from recouvrement import services
+from recouvrement.domain.statuses import InterventionKind
+from tests.builders import a_company, a_customer, a_dossier, a_receivable, a_scenario
+from tests.web.pages import table_headers
+
+LIST_COLUMNS = [
+    "N° dossier",
+    "Client",
+    "Chargé de recouvrement",
+    "Priorité",
+    "Statut",
+    "Date de début",
+    "Factures",
+    "Règlements",
+    "Solde",
+]
+
+
+def test_the_list_shows_a_dossier_with_its_client_and_its_solde_in_french(client, team):
+    customer = a_customer(team.company, code="CLI0042", name="Boulangerie Durand")
+    receivable = a_receivable(customer, amount="1234.56", open_amount="1034.56")
+    dossier = a_dossier(customer, user=team.manager, receivables=[receivable])
+    client.force_login(team.manager)
+
+    response = client.get(reverse("dossier_list"))
+
+    page = response.content.decode()
+    assert table_headers(page) == [LIST_COLUMNS]
+    assert dossier.number in page
+    assert "CLI0042" in page
+    assert "Boulangerie Durand" in page
+    assert "1\u202f034,56\u00a0€" in page  # Solde
+    assert "200,00\u00a0€" in page  # Règlements
+    assert '<span class="badge badge-open">En cours</span>' in page
+    assert "02/11/2026" in page
+
+
+def test_the_figures_count_each_echeance_once_whatever_the_number_of_interventions(
+    client, team
+):
+    scenario = a_scenario(team.company)
+    scenario.steps.filter(order=1).update(fee_amount=Decimal("40.00"))
+    customer = a_customer(team.company)
+    receivables = [
+        a_receivable(customer, amount="1000.00"),
+        a_receivable(customer, amount="500.00", open_amount="300.00"),
+    ]
+    dossier = a_dossier(customer, user=team.manager, scenario=scenario, receivables=receivables)
+    for day in (3, 4):
+        services.create_intervention(
+            dossier,
+            InterventionKind.MANUAL,
+            today=date(2026, 11, 2),
+            user=team.manager,
+            planned_date=date(2026, 11, day),
+            label="Appel du client",
+        )
+    client.force_login(team.manager)
+
+    response = client.get(reverse("dossier_list"))
+
+    row = response.context["page"].object_list[0]
+    assert (row.invoices, row.payments, row.charges, row.balance) == (
+        Decimal("1500.00"),
+        Decimal("200.00"),
+        Decimal("40.00"),
+        Decimal("1340.00"),
+    )
+    assert "1\u202f340,00\u00a0€" in response.content.decode()
+
+
+def test_a_collector_sees_their_own_dossiers_by_default_and_can_show_all(client, team):
+    own = a_dossier(a_customer(team.company), user=team.manager, collector=team.collector)
+    other = a_dossier(a_customer(team.company), user=team.manager, collector=team.other_collector)
+    client.force_login(team.collector_user)
+
+    by_default = client.get(reverse("dossier_list")).content.decode()
+    everything = client.get(reverse("dossier_list"), {"all": "1"}).content.decode()
+
+    assert own.number in by_default
+    assert other.number not in by_default
+    assert "Tous les dossiers" in by_default
+    assert own.number in everything
+    assert other.number in everything
+
+
+def test_a_manager_without_collaborator_sees_every_dossier(client, team):
+    first = a_dossier(a_customer(team.company), user=team.manager, collector=team.collector)
+    second = a_dossier(
+        a_customer(team.company), user=team.manager, collector=team.other_collector
+    )
+    client.force_login(team.manager)
+
+    page = client.get(reverse("dossier_list")).content.decode()
+
+    assert first.number in page
+    assert second.number in page
+    assert "Mes dossiers" not in page
+
+
+def test_the_status_filter_keeps_only_the_dossiers_of_that_status(client, team):
+    still_open = a_dossier(a_customer(team.company), user=team.manager)
+    closed = a_dossier(a_customer(team.company), user=team.manager)
+    services.close_dossier(closed, today=date(2026, 11, 20), user=team.manager)
+    client.force_login(team.manager)
+
+    page = client.get(reverse("dossier_list"), {"status": "closed"}).content.decode()
+
+    assert closed.number in page
+    assert still_open.number not in page
+    assert '<span class="badge badge-closed">Clos</span>' in page
+
+
+def test_the_search_finds_a_dossier_by_client_name_or_code(client, team):
+    wanted = a_dossier(
+        a_customer(team.company, code="411DUPONT", name="Dupont Frères"), user=team.manager
+    )
+    other = a_dossier(a_customer(team.company, name="Martin SA"), user=team.manager)
+    client.force_login(team.manager)
+
+    by_name = client.get(reverse("dossier_list"), {"q": "dupont"}).content.decode()
+    by_code = client.get(reverse("dossier_list"), {"q": "411DUP"}).content.decode()
+
+    assert wanted.number in by_name
+    assert other.number not in by_name
+    assert wanted.number in by_code
+
+
+def test_an_unknown_status_in_the_address_shows_every_dossier(client, team):
+    dossier = a_dossier(a_customer(team.company), user=team.manager)
+    client.force_login(team.manager)
+
+    response = client.get(reverse("dossier_list"), {"status": "perdu"})
+
+    assert response.status_code == 200
+    assert dossier.number in response.content.decode()
+
+
+def test_the_list_never_shows_another_companys_dossiers(client, team):
+    a_dossier(a_customer(a_company(name="Autre Société"), name="Client étranger"))
+    client.force_login(team.manager)
+
+    response = client.get(reverse("dossier_list"), {"all": "1"})
+
+    assert response.context["page"].paginator.count == 0
+    assert "Client étranger" not in response.content.decode()
