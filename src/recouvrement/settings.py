@@ -99,7 +99,6 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
 # Serve files straight from the apps' static folders: no collectstatic step to forget.
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "documents"

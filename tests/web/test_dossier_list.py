@@ -42,9 +42,7 @@ def test_the_list_shows_a_dossier_with_its_client_and_its_solde_in_french(client
     assert "02/11/2026" in page
 
 
-def test_the_figures_count_each_echeance_once_whatever_the_number_of_interventions(
-    client, team
-):
+def test_the_figures_count_each_echeance_once_whatever_the_number_of_interventions(client, team):
     scenario = a_scenario(team.company)
     scenario.steps.filter(order=1).update(fee_amount=Decimal("40.00"))
     customer = a_customer(team.company)
@@ -93,9 +91,7 @@ def test_a_collector_sees_their_own_dossiers_by_default_and_can_show_all(client,
 
 def test_a_manager_without_collaborator_sees_every_dossier(client, team):
     first = a_dossier(a_customer(team.company), user=team.manager, collector=team.collector)
-    second = a_dossier(
-        a_customer(team.company), user=team.manager, collector=team.other_collector
-    )
+    second = a_dossier(a_customer(team.company), user=team.manager, collector=team.other_collector)
     client.force_login(team.manager)
 
     page = client.get(reverse("dossier_list")).content.decode()
@@ -151,3 +147,18 @@ def test_the_list_never_shows_another_companys_dossiers(client, team):
 
     assert response.context["page"].paginator.count == 0
     assert "Client étranger" not in response.content.decode()
+
+
+def test_the_list_shows_fifty_dossiers_per_page(client, team):
+    customer = a_customer(team.company)
+    for _ in range(51):
+        a_dossier(customer, user=team.manager)
+    client.force_login(team.manager)
+
+    first = client.get(reverse("dossier_list"))
+    second = client.get(reverse("dossier_list"), {"page": "2"})
+
+    assert len(first.context["page"].object_list) == 50
+    assert "Page 1 sur 2" in first.content.decode()
+    assert "Suivante ›" in first.content.decode()
+    assert len(second.context["page"].object_list) == 1

@@ -126,9 +126,7 @@ def test_an_attached_document_shows_a_paperclip_and_its_name(client, team, docum
 def test_the_statuses_read_a_faire_realisee_and_ignoree(client, team):
     dossier = a_dossier(a_customer(team.company), user=team.manager)
     done, skipped, _ = _phone_calls(dossier, 3, users=[team.manager])
-    services.set_intervention_status(
-        done, InterventionStatus.DONE, today=TODAY, user=team.manager
-    )
+    services.set_intervention_status(done, InterventionStatus.DONE, today=TODAY, user=team.manager)
     services.set_intervention_status(
         skipped, InterventionStatus.SKIPPED, today=TODAY, user=team.manager
     )
@@ -175,9 +173,7 @@ def test_the_dossier_page_reads_as_many_queries_with_many_interventions_as_with_
         contact=contact,
         receivables=[a_receivable(customer) for _ in range(5)],
     )
-    calls = _phone_calls(
-        large, 30, users=[team.manager, team.collector_user], contact=contact
-    )
+    calls = _phone_calls(large, 30, users=[team.manager, team.collector_user], contact=contact)
     services.attach_document(
         calls[0], user=team.manager, name="relevé.pdf", content=b"%PDF", content_type="x/pdf"
     )

@@ -61,16 +61,13 @@ def dossier_rows(
     matches the dossier number, the client code or the client name.
     """
     invoices = _total_per_dossier(DossierReceivable.objects.all(), F("receivable__amount"))
-    open_amount = _total_per_dossier(
-        DossierReceivable.objects.all(), F("receivable__open_amount")
-    )
-    charges = _total_per_dossier(
-        Intervention.objects.all(), F("penalty_amount") + F("fee_amount")
-    )
+    open_amount = _total_per_dossier(DossierReceivable.objects.all(), F("receivable__open_amount"))
+    charges = _total_per_dossier(Intervention.objects.all(), F("penalty_amount") + F("fee_amount"))
     rows = (
         Dossier.objects.filter(company=company)
         .select_related("customer", "collector")
-        .annotate(invoices=invoices, open_total=open_amount, charges=charges)
+        .annotate(invoices=invoices, charges=charges)
+        .alias(open_total=open_amount)
         .annotate(
             # Same arithmetic as domain.balances.DossierFigures, so list and page agree.
             payments=F("invoices") - F("open_total"),

@@ -1,6 +1,6 @@
 """B1: « Préparer » for every dossier whose next step is due — `recouvrement prepare`."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -10,13 +10,27 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from recouvrement.db.bulk import insert_rows
 from recouvrement.db.models import Company, Dossier, Intervention, JournalEntry
-from recouvrement.domain.scenario import DossierSnapshot, NextStep, plan_next_step
+from recouvrement.domain.scenario import (
+    DossierSnapshot,
+    NextStep,
+    dossier_status_after,
+    plan_next_step,
+)
 from recouvrement.domain.statuses import DossierStatus, InterventionKind, InterventionStatus
+from recouvrement.services.journal import INTERVENTION_FIELDS
 from recouvrement.services.snapshots import intervention_states, step_specs
-from recouvrement.services.steps import step_intervention, step_journal
+from recouvrement.services.steps import (
+    PREPARED,
+    STATUS_CHANGED,
+    prepared_message,
+    status_message,
+    step_fields,
+    step_journal_after,
+)
 
-CHUNK = 2000
+CHUNK = 5000
 
 
 @dataclass
@@ -81,22 +95,35 @@ def prepare_due(
     return summary
 
 
+INTERVENTION_COLUMNS = ("dossier_id", *INTERVENTION_FIELDS, "created_at", "updated_at")
+JOURNAL_COLUMNS = (
+    "company_id",
+    "dossier_id",
+    "intervention_id",
+    "at",
+    "user_id",
+    "action",
+    "message",
+    "before",
+    "after",
+)
+
+
 def _prepare_chunk(ids, steps, today, user, summary: PrepareSummary) -> None:
     at = timezone.now()
+    user_id = user.pk if user else None
     with transaction.atomic():
         dossiers = list(
             Dossier.objects.select_for_update()
             .filter(pk__in=ids)
-            .only("pk", "company_id", "status", "start_date", "scenario_id")
+            .values_list("pk", "company_id", "status", "start_date", "scenario_id")
         )
         states = intervention_states(ids)
-        planned: list[tuple[Dossier, NextStep]] = []
-        for dossier in dossiers:
+        planned: list[tuple[int, int, DossierStatus, NextStep, dict]] = []
+        for pk, company_id, status, start_date, scenario_id in dossiers:
+            status = DossierStatus(status)
             snapshot = DossierSnapshot(
-                DossierStatus(dossier.status),
-                dossier.start_date,
-                steps.get(dossier.scenario_id, ()),
-                tuple(states.get(dossier.pk, ())),
+                status, start_date, steps.get(scenario_id, ()), tuple(states.get(pk, ()))
             )
             plan = plan_next_step(snapshot)
             if not isinstance(plan, NextStep):
@@ -107,18 +134,57 @@ def _prepare_chunk(ids, steps, today, user, summary: PrepareSummary) -> None:
             elif not plan.is_due(today):
                 summary.not_due += 1
             else:
-                planned.append((dossier, plan))
-        interventions = Intervention.objects.bulk_create(
-            [step_intervention(dossier, plan, user) for dossier, plan in planned]
+                planned.append((pk, company_id, status, plan, step_fields(plan, user_id)))
+        insert_rows(
+            Intervention,
+            INTERVENTION_COLUMNS,
+            (
+                (pk, *(fields[name] for name in INTERVENTION_FIELDS), at, at)
+                for pk, _, _, _, fields in planned
+            ),
         )
-        entries: list[JournalEntry] = []
-        moved: list[Dossier] = []
-        for (dossier, plan), intervention in zip(planned, interventions, strict=True):
-            status_before = dossier.status
-            entries += step_journal(dossier, intervention, plan, user, at)
-            if dossier.status != status_before:
-                moved.append(dossier)
+        # Exactly one step « A faire » per dossier (a database constraint): its id is ours.
+        created = dict(
+            Intervention.objects.filter(
+                dossier_id__in=[p[0] for p in planned],
+                kind=InterventionKind.STEP,
+                status=InterventionStatus.TODO,
+            ).values_list("dossier_id", "pk")
+        )
+        journal = []
+        moved: dict[DossierStatus, list[int]] = defaultdict(list)
+        for pk, company_id, status, plan, fields in planned:
+            journal.append(
+                (
+                    company_id,
+                    pk,
+                    created[pk],
+                    at,
+                    user_id,
+                    PREPARED,
+                    prepared_message(plan),
+                    None,
+                    step_journal_after(fields),
+                )
+            )
+            target = dossier_status_after(status, plan.step)
+            if target is not None:
+                moved[target].append(pk)
+                journal.append(
+                    (
+                        company_id,
+                        pk,
+                        None,
+                        at,
+                        user_id,
+                        STATUS_CHANGED,
+                        status_message(target, plan),
+                        {"status": status.value},
+                        {"status": target.value},
+                    )
+                )
             summary.by_action[plan.step.action_type.value] += 1
-        JournalEntry.objects.bulk_create(entries, batch_size=1000)
-        Dossier.objects.bulk_update(moved, ["status"])
-        summary.created += len(interventions)
+        insert_rows(JournalEntry, JOURNAL_COLUMNS, journal)
+        for target, pks in moved.items():
+            Dossier.objects.filter(pk__in=pks).update(status=target)
+        summary.created += len(planned)

@@ -36,8 +36,12 @@ def _json(value: Any) -> Any:
     return value
 
 
+def to_json(values: dict[str, Any]) -> dict[str, Any]:
+    return {name: _json(value) for name, value in values.items()}
+
+
 def snapshot(instance: models.Model, fields: tuple[str, ...]) -> dict[str, Any]:
-    return {name: _json(getattr(instance, name)) for name in fields}
+    return to_json({name: getattr(instance, name) for name in fields})
 
 
 def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:

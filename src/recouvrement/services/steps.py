@@ -1,50 +1,88 @@
-"""Creating a scenario step's intervention and running what the step plans (S2, S5)."""
+"""Creating a scenario step's intervention and running what the step plans (S2, S5).
+
+The single-dossier path (`create_step`) and the batch (`services.batch`) share the fields,
+the messages and the journal contents defined here.
+"""
 
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
 from recouvrement.db.models import Dossier, Intervention, JournalEntry
 from recouvrement.domain.scenario import NextStep, dossier_status_after, preparation_note
-from recouvrement.domain.statuses import DossierStatus, InterventionKind, InterventionStatus
-from recouvrement.services.journal import INTERVENTION_FIELDS, journal_entry, snapshot
+from recouvrement.domain.statuses import (
+    DossierStatus,
+    InterventionKind,
+    InterventionStatus,
+)
+from recouvrement.services.journal import journal_entry
+
+PREPARED = "intervention_prepared"
+STATUS_CHANGED = "dossier_status_changed"
 
 
-def step_intervention(
-    dossier: Dossier, plan: NextStep, user: AbstractBaseUser | None
-) -> Intervention:
-    """The unsaved intervention « A faire » of the planned step."""
+def step_fields(plan: NextStep, user_id: int | None) -> dict[str, Any]:
+    """The fields of the new intervention « A faire » (the journal's INTERVENTION_FIELDS)."""
     step = plan.step
-    return Intervention(
-        dossier=dossier,
-        step_id=step.id,
-        kind=InterventionKind.STEP,
-        status=InterventionStatus.TODO,
-        action_type=step.action_type,
-        label=step.label,
-        planned_date=plan.planned_date,
-        fee_amount=step.fee_amount,
-        user=user,
+    return {
+        "kind": InterventionKind.STEP.value,
+        "status": InterventionStatus.TODO.value,
+        "action_type": step.action_type.value,
+        "label": step.label,
+        "planned_date": plan.planned_date,
+        "done_date": None,
+        "contact_id": None,
+        "comment": "",
+        "promise_amount": None,
+        "penalty_amount": Decimal("0.00"),
+        "fee_amount": step.fee_amount,
+        "step_id": step.id,
+        "user_id": user_id,
+    }
+
+
+def step_journal_after(fields: dict[str, Any]) -> dict[str, Any]:
+    """What the journal keeps of a prepared step: the fields that say something."""
+    return {
+        "kind": fields["kind"],
+        "status": fields["status"],
+        "action_type": fields["action_type"],
+        "label": fields["label"],
+        "planned_date": fields["planned_date"].isoformat(),
+        "fee_amount": str(fields["fee_amount"]),
+        "step_id": fields["step_id"],
+        "user_id": fields["user_id"],
+    }
+
+
+def prepared_message(plan: NextStep) -> str:
+    return (
+        f"Étape « {plan.step.label} » préparée, prévue le {plan.planned_date:%d/%m/%Y} : "
+        f"{preparation_note(plan.step)}."
     )
 
 
-def step_journal(
-    dossier: Dossier,
-    intervention: Intervention,
-    plan: NextStep,
-    user: AbstractBaseUser | None,
-    at: datetime,
-) -> list[JournalEntry]:
-    """The journal rows of a prepared step, and the dossier status it sets (applied here)."""
+def status_message(target: DossierStatus, plan: NextStep) -> str:
+    return f"Dossier passé à « {target.label} » par l'étape « {plan.step.label} »."
+
+
+def create_step(
+    dossier: Dossier, plan: NextStep, user: AbstractBaseUser | None, at: datetime
+) -> Intervention:
+    """Save the step's intervention, apply the dossier status it sets, journal both."""
+    fields = step_fields(plan, user.pk if user else None)
+    intervention = Intervention(dossier=dossier, **fields)
+    intervention.save(force_insert=True)
     entries = [
         journal_entry(
             dossier,
-            "intervention_prepared",
-            f"Étape « {plan.step.label} » préparée, prévue le {plan.planned_date:%d/%m/%Y} : "
-            f"{preparation_note(plan.step)}.",
+            PREPARED,
+            prepared_message(plan),
             user=user,
             intervention=intervention,
-            after=snapshot(intervention, INTERVENTION_FIELDS),
+            after=step_journal_after(fields),
             at=at,
         )
     ]
@@ -53,8 +91,8 @@ def step_journal(
         entries.append(
             journal_entry(
                 dossier,
-                "dossier_status_changed",
-                f"Dossier passé à « {target.label} » par l'étape « {plan.step.label} ».",
+                STATUS_CHANGED,
+                status_message(target, plan),
                 user=user,
                 before={"status": dossier.status},
                 after={"status": target.value},
@@ -62,17 +100,6 @@ def step_journal(
             )
         )
         dossier.status = target
-    return entries
-
-
-def create_step(
-    dossier: Dossier, plan: NextStep, user: AbstractBaseUser | None, at: datetime
-) -> Intervention:
-    intervention = step_intervention(dossier, plan, user)
-    intervention.save(force_insert=True)
-    status_before = dossier.status
-    entries = step_journal(dossier, intervention, plan, user, at)
-    if dossier.status != status_before:
         dossier.save(update_fields=["status"])
     JournalEntry.objects.bulk_create(entries)
     return intervention

@@ -1,0 +1,81 @@
+"""The benchmark scenarios: each returns JSON-ready figures, timed on the real code paths."""
+
+import gc
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from datetime import date
+
+from django.db import connection
+
+from recouvrement.bench import data
+from recouvrement.db.worklist import worklist_rows
+from recouvrement.domain.worklist import WorklistSort
+from recouvrement.services import prepare_due
+
+TODAY = date(2026, 11, 27)
+
+
+def _timed(call: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = call()
+    return time.perf_counter() - start, result
+
+
+def run(size: int, only: str | None) -> Iterator[dict]:
+    engine = connection.vendor
+    history = 10 if only in (None, "worklist") else 1
+    seconds, company = _timed(lambda: data.build(size, TODAY, history))
+    # A server process does not carry the builder's garbage: leave it out of the figures.
+    gc.collect()
+    gc.freeze()
+    yield {
+        "bench": "build",
+        "engine": engine,
+        "dossiers": size,
+        "interventions": size * history,
+        "seconds": round(seconds, 2),
+    }
+    if only in (None, "worklist"):
+        yield from _worklist(company, engine, size * history)
+    if only in (None, "prepare"):
+        yield from _prepare(engine, size)
+
+
+def _worklist(company, engine: str, interventions: int) -> Iterator[dict]:
+    sorts = {
+        "priority,collector": (WorklistSort.PRIORITY, WorklistSort.COLLECTOR),
+        "collector": (WorklistSort.COLLECTOR,),
+    }
+    for label, sort in sorts.items():
+        worklist_rows(company, TODAY, sort=sort)  # warm the caches, as a running server is
+        times = [_timed(lambda s=sort: worklist_rows(company, TODAY, sort=s))[0] for _ in range(7)]
+        yield {
+            "bench": "worklist_first_page",
+            "engine": engine,
+            "sort": label,
+            "interventions": interventions,
+            "median_ms": round(statistics.median(times) * 1000, 1),
+            "max_ms": round(max(times) * 1000, 1),
+            "budget_ms": 50,
+        }
+
+
+def _prepare(engine: str, size: int) -> Iterator[dict]:
+    seconds, summary = _timed(lambda: prepare_due(TODAY))
+    yield {
+        "bench": "prepare",
+        "engine": engine,
+        "dossiers": size,
+        "created": summary.created,
+        "seconds": round(seconds, 2),
+        "budget_seconds": 10,
+    }
+    seconds, summary = _timed(lambda: prepare_due(TODAY))
+    yield {
+        "bench": "prepare_again",
+        "engine": engine,
+        "dossiers": size,
+        "created": summary.created,
+        "seconds": round(seconds, 2),
+    }

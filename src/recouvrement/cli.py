@@ -1,0 +1,190 @@
+"""The `recouvrement` command (PRODUCT §6): demo, serve, prepare, bench, manage."""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+DEFAULT_PORT = 8000
+BENCHES = ("worklist", "prepare")
+
+
+class CommandError(Exception):
+    """A French message for the user; the command exits with status 2."""
+
+
+def _setup(database_url: str | None = None) -> None:
+    if database_url:
+        os.environ["RECOUVREMENT_DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recouvrement.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def parse_date(text: str | None) -> date:
+    """ISO (2026-12-15) or French (15/12/2026); today when absent."""
+    if not text:
+        return date.today()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise CommandError(f"Date invalide : « {text} » (attendu AAAA-MM-JJ ou JJ/MM/AAAA).")
+
+
+def _progress(label: str) -> Callable[[int, int], None] | None:
+    """A one-line progress bar on a terminal; nothing when the output is a file or a pipe."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        end = "\n" if done >= total else ""
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}{end}")
+        sys.stderr.flush()
+
+    return show
+
+
+def _serve(host: str, port: int, threads: int) -> None:
+    import waitress
+
+    from recouvrement.wsgi import application
+
+    print(f"Recouvrement est servi sur http://{host}:{port}/ (Ctrl+C pour arrêter)", flush=True)
+    waitress.serve(application, host=host, port=port, threads=threads, ident="recouvrement")
+
+
+def cmd_demo(args: argparse.Namespace) -> dict:
+    db = Path(args.db).resolve()
+    _setup(f"sqlite:///{db}")
+    _migrate()
+    from recouvrement import demo
+    from recouvrement.db.models import Company
+
+    if Company.objects.exists():
+        print(f"Base de démonstration existante : {db}")
+        summary = demo.demo_summary()
+    else:
+        print(f"Création de la base de démonstration : {db}")
+        summary = demo.build_demo()
+    url = f"http://127.0.0.1:{args.port}/"
+    print(f"Adresse : {url}")
+    print("Identifiants :")
+    for user in summary["users"]:
+        who = f" — {user['collaborator']}" if user["collaborator"] else ""
+        print(f"  {user['username']:<16} {user['password']:<22} {user['role']}{who}")
+    if not args.no_serve:
+        if args.json:
+            print(json.dumps({**summary, "url": url}, ensure_ascii=False), flush=True)
+        _serve("127.0.0.1", args.port, threads=8)
+    return {**summary, "url": url}
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    _setup()
+    if not args.no_migrate:
+        _migrate()
+    _serve(args.host, args.port, args.threads)
+
+
+def cmd_prepare(args: argparse.Namespace) -> dict:
+    today = parse_date(args.date)
+    _setup()
+    from recouvrement.services import prepare_due
+
+    summary = prepare_due(today, progress=_progress("Préparer"))
+    print(
+        f"Préparer au {today:%d/%m/%Y} : {summary.created} intervention(s) créée(s), "
+        f"{summary.not_due} dossier(s) pas encore à échéance, {summary.waiting} en attente, "
+        f"{summary.finished} scénario(s) terminé(s)."
+    )
+    return {"date": today.isoformat(), **summary.as_json()}
+
+
+def cmd_bench(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="recouvrement-bench-") as folder:
+        url = os.environ.get("RECOUVREMENT_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
+        _setup(url)
+        _migrate()
+        from recouvrement.bench.runner import run
+        from recouvrement.db.models import Company
+
+        if Company.objects.exists():
+            raise CommandError("Le banc d'essai demande une base vide (RECOUVREMENT_DATABASE_URL).")
+        for figure in run(args.size, args.only):
+            print(json.dumps(figure), flush=True)
+
+
+def cmd_manage(args: argparse.Namespace) -> None:
+    _setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["recouvrement manage", *args.arguments])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="recouvrement", description="Recouvrement de créances : poste de travail."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="crée la base de démonstration et la sert")
+    demo.add_argument("--db", default="recouvrement-demo.sqlite3", help="fichier SQLite")
+    demo.add_argument("--port", type=int, default=DEFAULT_PORT)
+    demo.add_argument("--no-serve", action="store_true", help="crée la base sans la servir")
+    demo.add_argument("--json", action="store_true", help="résumé JSON en dernière ligne")
+    demo.set_defaults(run=cmd_demo)
+
+    serve = commands.add_parser("serve", help="sert l'application (serveur WSGI waitress)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--no-migrate", action="store_true", help="ne pas migrer la base")
+    serve.set_defaults(run=cmd_serve)
+
+    prepare = commands.add_parser("prepare", help="Préparer : crée les étapes échues (B1)")
+    prepare.add_argument("--date", help="date de traitement (défaut : aujourd'hui)")
+    prepare.add_argument("--json", action="store_true", help="résumé JSON en dernière ligne")
+    prepare.set_defaults(run=cmd_prepare)
+
+    bench = commands.add_parser("bench", help="bancs d'essai des budgets de performance")
+    bench.add_argument("--size", type=int, default=10_000, help="nombre de dossiers")
+    bench.add_argument("--only", choices=BENCHES)
+    bench.set_defaults(run=cmd_bench)
+
+    manage = commands.add_parser("manage", help="commandes d'administration de Django")
+    manage.add_argument("arguments", nargs=argparse.REMAINDER)
+    manage.set_defaults(run=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        result = args.run(args)
+    except CommandError as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    if isinstance(result, dict) and getattr(args, "json", False):
+        print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""Fast inserts for batches: one `executemany`, values adapted once per column.
+
+Django's `bulk_create` spends ~80 % of a large batch preparing each value of each object;
+the batch (`prepare_due`) writes 200 000 rows for 100 000 dossiers and has a 10 s budget.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.db import connection, models
+
+
+def _once_per_run(adapt: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Adapt a value once while it repeats (a batch stamps every row with the same time)."""
+    last: list[Any] = [object(), None]
+
+    def run(value: Any) -> Any:
+        if value is not last[0]:
+            last[:] = [value, adapt(value)]
+        return last[1]
+
+    return run
+
+
+def _adapter(field: models.Field) -> Callable[[Any], Any] | None:
+    ops = connection.ops
+    if isinstance(field, models.DateTimeField):
+        return _once_per_run(ops.adapt_datetimefield_value)
+    if isinstance(field, models.DateField):
+        return ops.adapt_datefield_value
+    if isinstance(field, models.DecimalField):
+        return lambda v: ops.adapt_decimalfield_value(v, field.max_digits, field.decimal_places)
+    if isinstance(field, models.JSONField):
+        return lambda v: None if v is None else ops.adapt_json_value(v, field.encoder)
+    return None  # passed as is
+
+
+def insert_rows(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """INSERT `rows` (values in the order of `columns`, Python values); returns the count."""
+    fields = [model._meta.get_field(name) for name in columns]
+    adapters = [(i, adapt) for i, field in enumerate(fields) if (adapt := _adapter(field))]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} "
+        f"({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    params = []
+    for row in rows:
+        values = list(row)
+        for i, adapt in adapters:
+            values[i] = adapt(values[i])
+        params.append(values)
+    if params:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, params)
+    return len(params)

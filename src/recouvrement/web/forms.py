@@ -1,0 +1,35 @@
+"""Forms of the web UI."""
+
+from dataclasses import dataclass
+
+from django import forms
+
+from recouvrement.db.models.enums import choices_of
+from recouvrement.domain.statuses import DossierStatus
+
+
+@dataclass(frozen=True)
+class DossierFilters:
+    status: DossierStatus | None
+    search: str
+    show_all: bool
+
+
+class DossierFilterForm(forms.Form):
+    """The dossier list's GET filters; a value that does not validate is ignored."""
+
+    status = forms.ChoiceField(
+        label="Statut", choices=[("", "Tous"), *choices_of(DossierStatus)], required=False
+    )
+    q = forms.CharField(label="Rechercher", max_length=100, required=False)
+    all = forms.BooleanField(label="Tous les dossiers", required=False)
+
+    def filters(self) -> DossierFilters:
+        self.is_valid()
+        data = self.cleaned_data
+        status = data.get("status")
+        return DossierFilters(
+            status=DossierStatus(status) if status else None,
+            search=data.get("q", ""),
+            show_all=data.get("all", False),
+        )
