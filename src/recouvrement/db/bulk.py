@@ -1,9 +1,10 @@
-"""Fast inserts for batches: one `executemany`, values adapted once per column.
+"""Fast inserts for batches: COPY on PostgreSQL, one `executemany` on SQLite.
 
 Django's `bulk_create` spends ~80 % of a large batch preparing each value of each object;
 the batch (`prepare_due`) writes 200 000 rows for 100 000 dossiers and has a 10 s budget.
 """
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -40,6 +41,8 @@ def insert_rows(
 ) -> int:
     """INSERT `rows` (values in the order of `columns`, Python values); returns the count."""
     fields = [model._meta.get_field(name) for name in columns]
+    if connection.vendor == "postgresql":
+        return _copy(model, fields, rows)
     adapters = [(i, adapt) for i, field in enumerate(fields) if (adapt := _adapter(field))]
     quote = connection.ops.quote_name
     sql = (
@@ -57,3 +60,23 @@ def insert_rows(
         with connection.cursor() as cursor:
             cursor.executemany(sql, params)
     return len(params)
+
+
+def _copy(model: type[models.Model], fields: list[models.Field], rows) -> int:
+    """PostgreSQL's COPY: one stream for the whole batch, values dumped by psycopg in C."""
+    json_columns = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+    quote = connection.ops.quote_name
+    sql = (
+        f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        "FROM STDIN"
+    )
+    count = 0
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            if json_columns:
+                row = list(row)
+                for i in json_columns:
+                    row[i] = None if row[i] is None else json.dumps(row[i])
+            copy.write_row(row)
+            count += 1
+    return count

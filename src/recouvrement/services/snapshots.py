@@ -15,9 +15,10 @@ def step_specs(scenario_ids: Iterable[int]) -> dict[int, tuple[StepSpec, ...]]:
     return {scenario_id: tuple(steps) for scenario_id, steps in specs.items()}
 
 
-def intervention_states(dossier_ids: Iterable[int]) -> dict[int, list[InterventionState]]:
+def intervention_states(**dossier_lookup: object) -> dict[int, list[InterventionState]]:
+    """States by dossier id, for the dossiers matched by a lookup (`dossier_id__range=…`)."""
     states: dict[int, list[InterventionState]] = defaultdict(list)
-    rows = Intervention.objects.filter(dossier_id__in=list(dossier_ids)).values_list(
+    rows = Intervention.objects.filter(**dossier_lookup).values_list(
         "dossier_id", "kind", "status", "planned_date", "step_id", "done_date"
     )
     for dossier_id, kind, status, planned, step_id, done in rows:
@@ -35,5 +36,5 @@ def dossier_snapshot(dossier: Dossier) -> DossierSnapshot:
         status=DossierStatus(dossier.status),
         start_date=dossier.start_date,
         steps=steps,
-        interventions=tuple(intervention_states([dossier.pk]).get(dossier.pk, ())),
+        interventions=tuple(intervention_states(dossier_id=dossier.pk).get(dossier.pk, ())),
     )

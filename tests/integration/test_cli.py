@@ -1,0 +1,164 @@
+"""The `recouvrement` command as a user runs it (PRODUCT §6): real processes, real server."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from recouvrement import cli, services
+from recouvrement.domain.statuses import InterventionStatus
+from tests.builders import a_customer, a_dossier, a_scenario
+
+COMMAND = [sys.executable, "-m", "recouvrement.cli"]
+
+
+def run(*args: str, env: dict | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*COMMAND, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def last_json(output: str) -> dict:
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 60) -> urllib.request.addinfourl:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return urllib.request.urlopen(url, timeout=5)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    result = run("demo", "--db", str(db), "--no-serve", "--json")
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+def test_demo_without_serving_prints_its_counts_and_logins_as_json(demo_db):
+    result = run("demo", "--db", str(demo_db), "--no-serve", "--json")
+
+    summary = last_json(result.stdout)
+    assert result.returncode == 0
+    assert summary["customers"] >= 40
+    assert summary["receivables"] >= 150
+    assert summary["scenarios"] == 3
+    assert {u["role"] for u in summary["users"]} == {"manager", "collector", "read_only"}
+    assert all(u["username"] in result.stdout for u in summary["users"])
+
+
+def test_prepare_on_the_demo_creates_the_due_steps_once(demo_db):
+    env = {"RECOUVREMENT_DATABASE_URL": f"sqlite:///{demo_db}"}
+
+    first = run("prepare", "--date", "2026-12-15", "--json", env=env)
+    second = run("prepare", "--date", "15/12/2026", "--json", env=env)
+
+    assert first.returncode == 0, first.stderr
+    assert last_json(first.stdout)["created"] > 0
+    assert last_json(second.stdout)["created"] == 0
+    assert "Préparer au 15/12/2026" in second.stdout
+
+
+def test_the_demo_is_served_and_its_login_page_answers(demo_db):
+    port = free_port()
+    server = subprocess.Popen(
+        [*COMMAND, "demo", "--db", str(demo_db), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        response = wait_for(f"http://127.0.0.1:{port}/connexion/")
+        page = response.read().decode()
+        css = wait_for(f"http://127.0.0.1:{port}/static/recouvrement/app.css")
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+
+    assert response.status == 200
+    assert "Se connecter" in page
+    assert css.status == 200
+    assert f"http://127.0.0.1:{port}/" in output
+
+
+def test_serve_uses_the_configured_database(tmp_path):
+    port = free_port()
+    env = {**os.environ, "RECOUVREMENT_DATABASE_URL": f"sqlite:///{tmp_path}/prod.sqlite3"}
+    server = subprocess.Popen(
+        [*COMMAND, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL
+    )
+    try:
+        response = wait_for(f"http://127.0.0.1:{port}/dossiers/")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    assert response.url.endswith("/connexion/?next=/dossiers/")
+    assert (tmp_path / "prod.sqlite3").exists()
+
+
+def test_the_prepare_command_runs_the_batch_on_the_configured_database(team, capsys):
+    dossier = a_dossier(a_customer(team.company), scenario=a_scenario(team.company))
+    services.set_intervention_status(
+        dossier.interventions.get(), InterventionStatus.DONE, today=date(2026, 11, 2), user=None
+    )
+
+    code = cli.main(["prepare", "--date", "2026-11-30", "--json"])
+
+    assert code == 0
+    assert last_json(capsys.readouterr().out) == {
+        "date": "2026-11-30",
+        "created": 1,
+        "not_due": 0,
+        "waiting": 0,
+        "finished": 0,
+        "by_action": {"phone": 1},
+    }
+
+
+def test_a_bad_date_gets_a_french_error_and_a_non_zero_exit(capsys):
+    code = cli.main(["prepare", "--date", "31/02/2026"])
+
+    assert code == 2
+    assert "Date invalide : « 31/02/2026 »" in capsys.readouterr().err
+
+
+def test_the_benchmark_prints_one_json_figure_per_line(tmp_path):
+    env = {"RECOUVREMENT_DATABASE_URL": f"sqlite:///{tmp_path}/bench.sqlite3"}
+
+    result = run("bench", "--size", "200", env=env)
+
+    figures = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.returncode == 0, result.stderr
+    assert [f["bench"] for f in figures] == [
+        "build",
+        "worklist_first_page",
+        "worklist_first_page",
+        "prepare",
+        "prepare_again",
+    ]
+    assert figures[3]["created"] == 200
+    assert figures[4]["created"] == 0
