@@ -74,6 +74,7 @@ def cmd_demo(args: argparse.Namespace) -> dict:
     _migrate()
     from recouvrement import demo
     from recouvrement.db.models import Company
+    from recouvrement.domain.statuses import Role
 
     if Company.objects.exists():
         print(f"Base de démonstration existante : {db}")
@@ -86,7 +87,8 @@ def cmd_demo(args: argparse.Namespace) -> dict:
     print("Identifiants :")
     for user in summary["users"]:
         who = f" — {user['collaborator']}" if user["collaborator"] else ""
-        print(f"  {user['username']:<16} {user['password']:<22} {user['role']}{who}")
+        role = Role(user["role"]).label
+        print(f"  {user['username']:<16} {user['password']:<22} {role}{who}")
     if not args.no_serve:
         if args.json:
             print(json.dumps({**summary, "url": url}, ensure_ascii=False), flush=True)

@@ -22,7 +22,10 @@ _DONE_OR_SKIPPED = values_of(InterventionStatus.DONE, InterventionStatus.SKIPPED
 
 
 class Intervention(models.Model):
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="interventions")
+    # Indexed by intervention_by_dossier (dossier, planned_date): no second index.
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="interventions", db_index=False
+    )
     step = models.ForeignKey(
         Step, verbose_name="étape", on_delete=models.PROTECT, null=True, blank=True
     )

@@ -8,9 +8,11 @@ from recouvrement.db.models.dossiers import Dossier
 
 
 class JournalEntry(models.Model):
-    company = models.ForeignKey(Company, on_delete=models.PROTECT)
+    # Few indexes on the busiest table: journal_by_dossier serves the timeline, and companies
+    # are never deleted.
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, db_index=False)
     dossier = models.ForeignKey(
-        Dossier, on_delete=models.PROTECT, null=True, related_name="journal"
+        Dossier, on_delete=models.PROTECT, null=True, related_name="journal", db_index=False
     )
     # A plain id, not a key: the row outlives a deleted intervention (S12).
     intervention_id = models.BigIntegerField(null=True)
