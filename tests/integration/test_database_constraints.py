@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 
 from recouvrement.db.models import (
@@ -157,3 +158,12 @@ def test_journal_rows_survive_their_deleted_intervention(team):
     )
 
     assert JournalEntry.objects.filter(intervention_id=999_999).exists()
+
+
+def test_model_validation_names_the_rule_in_french(team):
+    Scenario.objects.create(company=team.company, name="Relance standard")
+
+    with pytest.raises(ValidationError) as refused:
+        Scenario(company=team.company, name="Relance standard").full_clean()
+
+    assert "Un scénario porte déjà ce nom." in refused.value.messages

@@ -14,12 +14,15 @@ from recouvrement.services.interventions import (
     set_intervention_status,
     update_intervention,
 )
+from recouvrement.services.scenarios import StepInput, create_scenario
 
 __all__ = [
     "PrepareSummary",
+    "StepInput",
     "attach_document",
     "close_dossier",
     "create_intervention",
+    "create_scenario",
     "delete_intervention",
     "open_dossier",
     "prepare_due",

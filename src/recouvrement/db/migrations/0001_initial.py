@@ -339,11 +339,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='customer',
-            constraint=models.UniqueConstraint(fields=('company', 'code'), name='customer_code_unique'),
+            constraint=models.UniqueConstraint(fields=('company', 'code'), name='customer_code_unique', violation_error_message='Un client porte déjà ce code.'),
         ),
         migrations.AddConstraint(
             model_name='disputereason',
-            constraint=models.UniqueConstraint(fields=('company', 'label'), name='dispute_reason_unique'),
+            constraint=models.UniqueConstraint(fields=('company', 'label'), name='dispute_reason_unique', violation_error_message='Ce motif de litige existe déjà.'),
         ),
         migrations.AddConstraint(
             model_name='dossiersequence',
@@ -367,15 +367,15 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='receivable',
-            constraint=models.UniqueConstraint(fields=('company', 'customer', 'reference', 'due_date'), name='receivable_natural_key'),
+            constraint=models.UniqueConstraint(fields=('company', 'customer', 'reference', 'due_date'), name='receivable_natural_key', violation_error_message='Cette échéance (client, pièce, échéance) existe déjà.'),
         ),
         migrations.AddConstraint(
             model_name='receivable',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='receivable_amount_positive'),
+            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='receivable_amount_positive', violation_error_message='Le montant doit être positif.'),
         ),
         migrations.AddConstraint(
             model_name='receivable',
-            constraint=models.CheckConstraint(condition=models.Q(('open_amount__gte', 0), ('open_amount__lte', models.F('amount'))), name='receivable_open_amount_in_range'),
+            constraint=models.CheckConstraint(condition=models.Q(('open_amount__gte', 0), ('open_amount__lte', models.F('amount'))), name='receivable_open_amount_in_range', violation_error_message="Le reste dû va de zéro au montant de l'échéance."),
         ),
         migrations.AddConstraint(
             model_name='dossierreceivable',
@@ -383,7 +383,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='dossierreceivable',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('receivable',), name='receivable_in_one_open_dossier'),
+            constraint=models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('receivable',), name='receivable_in_one_open_dossier', violation_error_message='Cette échéance est déjà dans un dossier ouvert.'),
         ),
         migrations.AddConstraint(
             model_name='allocation',
@@ -395,11 +395,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='resolution',
-            constraint=models.UniqueConstraint(fields=('company', 'label'), name='resolution_unique'),
+            constraint=models.UniqueConstraint(fields=('company', 'label'), name='resolution_unique', violation_error_message='Cette résolution existe déjà.'),
         ),
         migrations.AddConstraint(
             model_name='scenario',
-            constraint=models.UniqueConstraint(fields=('company', 'name'), name='scenario_name_unique'),
+            constraint=models.UniqueConstraint(fields=('company', 'name'), name='scenario_name_unique', violation_error_message='Un scénario porte déjà ce nom.'),
         ),
         migrations.AddConstraint(
             model_name='scenario',
@@ -419,7 +419,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='dossier',
-            constraint=models.CheckConstraint(condition=models.Q(('priority__gte', 1), ('priority__lte', 5)), name='dossier_priority_1_to_5'),
+            constraint=models.CheckConstraint(condition=models.Q(('priority__gte', 1), ('priority__lte', 5)), name='dossier_priority_1_to_5', violation_error_message='La priorité va de 1 (la plus haute) à 5.'),
         ),
         migrations.AddConstraint(
             model_name='dossier',
@@ -431,11 +431,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='step',
-            constraint=models.UniqueConstraint(fields=('scenario', 'order'), name='step_order_unique'),
+            constraint=models.UniqueConstraint(fields=('scenario', 'order'), name='step_order_unique', violation_error_message='Deux étapes ne peuvent pas avoir le même ordre.'),
         ),
         migrations.AddConstraint(
             model_name='step',
-            constraint=models.CheckConstraint(condition=models.Q(('fee_amount__gte', 0)), name='step_fee_positive'),
+            constraint=models.CheckConstraint(condition=models.Q(('fee_amount__gte', 0)), name='step_fee_positive', violation_error_message='Les frais ne peuvent pas être négatifs.'),
         ),
         migrations.AddIndex(
             model_name='intervention',

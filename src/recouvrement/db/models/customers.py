@@ -32,7 +32,11 @@ class Customer(models.Model):
         verbose_name = "client"
         ordering = ["code"]
         constraints = [
-            models.UniqueConstraint(fields=["company", "code"], name="customer_code_unique")
+            models.UniqueConstraint(
+                fields=["company", "code"],
+                name="customer_code_unique",
+                violation_error_message="Un client porte déjà ce code.",
+            )
         ]
 
     def __str__(self) -> str:

@@ -71,7 +71,9 @@ class Dossier(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["company", "number"], name="dossier_number_unique"),
             models.CheckConstraint(
-                condition=Q(priority__gte=1, priority__lte=5), name="dossier_priority_1_to_5"
+                condition=Q(priority__gte=1, priority__lte=5),
+                name="dossier_priority_1_to_5",
+                violation_error_message="La priorité va de 1 (la plus haute) à 5.",
             ),
             models.CheckConstraint(
                 condition=~Q(status=DossierStatus.CLOSED) | Q(end_date__isnull=False),
@@ -114,6 +116,7 @@ class DossierReceivable(models.Model):
                 fields=["receivable"],
                 condition=Q(is_active=True),
                 name="receivable_in_one_open_dossier",
+                violation_error_message="Cette échéance est déjà dans un dossier ouvert.",
             ),
         ]
 

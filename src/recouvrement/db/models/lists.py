@@ -13,7 +13,11 @@ class DisputeReason(models.Model):
         verbose_name = "motif de litige"
         ordering = ["label"]
         constraints = [
-            models.UniqueConstraint(fields=["company", "label"], name="dispute_reason_unique")
+            models.UniqueConstraint(
+                fields=["company", "label"],
+                name="dispute_reason_unique",
+                violation_error_message="Ce motif de litige existe déjà.",
+            )
         ]
 
     def __str__(self) -> str:
@@ -28,7 +32,11 @@ class Resolution(models.Model):
         verbose_name = "résolution"
         ordering = ["label"]
         constraints = [
-            models.UniqueConstraint(fields=["company", "label"], name="resolution_unique")
+            models.UniqueConstraint(
+                fields=["company", "label"],
+                name="resolution_unique",
+                violation_error_message="Cette résolution existe déjà.",
+            )
         ]
 
     def __str__(self) -> str:

@@ -25,11 +25,17 @@ class Receivable(models.Model):
             models.UniqueConstraint(
                 fields=["company", "customer", "reference", "due_date"],
                 name="receivable_natural_key",
+                violation_error_message="Cette échéance (client, pièce, échéance) existe déjà.",
             ),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="receivable_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="receivable_amount_positive",
+                violation_error_message="Le montant doit être positif.",
+            ),
             models.CheckConstraint(
                 condition=Q(open_amount__gte=0, open_amount__lte=F("amount")),
                 name="receivable_open_amount_in_range",
+                violation_error_message="Le reste dû va de zéro au montant de l'échéance.",
             ),
         ]
         indexes = [models.Index(fields=["customer", "due_date"], name="receivable_by_customer")]

@@ -21,7 +21,11 @@ class Scenario(models.Model):
         verbose_name = "scénario de recouvrement"
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["company", "name"], name="scenario_name_unique"),
+            models.UniqueConstraint(
+                fields=["company", "name"],
+                name="scenario_name_unique",
+                violation_error_message="Un scénario porte déjà ce nom.",
+            ),
             models.UniqueConstraint(
                 fields=["company"], condition=Q(is_default=True), name="scenario_one_default"
             ),
@@ -50,8 +54,16 @@ class Step(models.Model):
         verbose_name = "étape"
         ordering = ["scenario", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["scenario", "order"], name="step_order_unique"),
-            models.CheckConstraint(condition=Q(fee_amount__gte=0), name="step_fee_positive"),
+            models.UniqueConstraint(
+                fields=["scenario", "order"],
+                name="step_order_unique",
+                violation_error_message="Deux étapes ne peuvent pas avoir le même ordre.",
+            ),
+            models.CheckConstraint(
+                condition=Q(fee_amount__gte=0),
+                name="step_fee_positive",
+                violation_error_message="Les frais ne peuvent pas être négatifs.",
+            ),
         ]
 
     def __str__(self) -> str:
