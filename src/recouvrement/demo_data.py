@@ -263,7 +263,7 @@ LAST_NAMES = _words(
 )
 FUNCTIONS = (
     "Comptable fournisseurs",
-    "Directeur administratif et financier",
+    "Directeur administratif (DAF)",
     "Responsable comptabilité",
     "Gérant",
     "Assistante de direction",

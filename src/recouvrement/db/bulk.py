@@ -71,7 +71,12 @@ def _copy(model: type[models.Model], fields: list[models.Field], rows) -> int:
         "FROM STDIN"
     )
     count = 0
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+    # Raw psycopg errors become Django's (IntegrityError…), as for any other query.
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.cursor.copy(sql) as copy,
+    ):
         for row in rows:
             if json_columns:
                 row = list(row)

@@ -20,7 +20,7 @@ from recouvrement.domain.scenario import (
 )
 from recouvrement.domain.statuses import DossierStatus, InterventionKind, InterventionStatus
 from recouvrement.services.journal import INTERVENTION_FIELDS
-from recouvrement.services.snapshots import intervention_states, step_specs
+from recouvrement.services.snapshots import PLANNING, intervention_states, step_specs
 from recouvrement.services.steps import (
     PREPARED,
     STATUS_CHANGED,
@@ -115,12 +115,13 @@ def _prepare_chunk(ids, steps, today, user, summary: PrepareSummary) -> None:
     # Ranges of ids, not IN lists of thousands of values: cheaper to build and to plan.
     wanted, id_range = set(ids), (ids[0], ids[-1])
     with transaction.atomic():
-        dossiers = (
+        # Lock first (list() runs the query now), then read the interventions under the lock.
+        dossiers = list(
             Dossier.objects.select_for_update()
             .filter(pk__range=id_range)
             .values_list("pk", "company_id", "status", "start_date", "scenario_id")
         )
-        states = intervention_states(dossier__pk__range=id_range)
+        states = intervention_states(PLANNING, dossier__pk__range=id_range)
         planned: list[tuple[int, int, DossierStatus, NextStep, dict]] = []
         for pk, company_id, status, start_date, scenario_id in dossiers:
             if pk not in wanted:

@@ -3,6 +3,8 @@
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db.models import Q
+
 from recouvrement.db.models import Dossier, Intervention, Step
 from recouvrement.domain.scenario import DossierSnapshot, InterventionState, StepSpec
 from recouvrement.domain.statuses import DossierStatus, InterventionKind, InterventionStatus
@@ -15,10 +17,19 @@ def step_specs(scenario_ids: Iterable[int]) -> dict[int, tuple[StepSpec, ...]]:
     return {scenario_id: tuple(steps) for scenario_id, steps in specs.items()}
 
 
-def intervention_states(**dossier_lookup: object) -> dict[int, list[InterventionState]]:
+ALL = Q()
+# What `plan_next_step` looks at: the steps, and the promises still pending.
+PLANNING = Q(kind=InterventionKind.STEP) | Q(
+    kind=InterventionKind.PROMISE, status=InterventionStatus.TODO
+)
+
+
+def intervention_states(
+    relevant: Q = ALL, **dossier_lookup: object
+) -> dict[int, list[InterventionState]]:
     """States by dossier id, for the dossiers matched by a lookup (`dossier_id__range=…`)."""
     states: dict[int, list[InterventionState]] = defaultdict(list)
-    rows = Intervention.objects.filter(**dossier_lookup).values_list(
+    rows = Intervention.objects.filter(relevant, **dossier_lookup).values_list(
         "dossier_id", "kind", "status", "planned_date", "step_id", "done_date"
     )
     for dossier_id, kind, status, planned, step_id, done in rows:
