@@ -25,7 +25,7 @@ class Dossier(models.Model):
     start_date = models.DateField("date de début")
     end_date = models.DateField("date de fin", null=True, blank=True)
     status = models.CharField(
-        "statut", max_length=20, choices=choices_of(DossierStatus), default=DossierStatus.OPEN
+        "statut", max_length=20, choices=choices_of(DossierStatus), default=DossierStatus.OPEN.value
     )
     priority = models.PositiveSmallIntegerField("priorité", default=3)
     collector = models.ForeignKey(
@@ -76,7 +76,7 @@ class Dossier(models.Model):
                 violation_error_message="La priorité va de 1 (la plus haute) à 5.",
             ),
             models.CheckConstraint(
-                condition=~Q(status=DossierStatus.CLOSED) | Q(end_date__isnull=False),
+                condition=~Q(status=DossierStatus.CLOSED.value) | Q(end_date__isnull=False),
                 name="dossier_closed_has_end_date",
             ),
             models.CheckConstraint(

@@ -34,7 +34,7 @@ class Intervention(models.Model):
         "statut",
         max_length=10,
         choices=choices_of(InterventionStatus),
-        default=InterventionStatus.TODO,
+        default=InterventionStatus.TODO.value,
     )
     action_type = models.CharField(
         "type d'action", max_length=20, choices=choices_of(ActionType), blank=True
@@ -69,7 +69,7 @@ class Intervention(models.Model):
             # this also makes two simultaneous « Préparer » create one intervention, not two.
             models.UniqueConstraint(
                 fields=["dossier"],
-                condition=Q(kind=InterventionKind.STEP, status=InterventionStatus.TODO),
+                condition=Q(kind=InterventionKind.STEP.value, status=InterventionStatus.TODO.value),
                 name="intervention_one_step_todo",
             ),
             models.UniqueConstraint(
@@ -78,17 +78,17 @@ class Intervention(models.Model):
                 name="intervention_step_once",
             ),
             models.CheckConstraint(
-                condition=Q(kind=InterventionKind.STEP, step__isnull=False)
-                | (~Q(kind=InterventionKind.STEP) & Q(step__isnull=True)),
+                condition=Q(kind=InterventionKind.STEP.value, step__isnull=False)
+                | (~Q(kind=InterventionKind.STEP.value) & Q(step__isnull=True)),
                 name="intervention_step_iff_kind_step",
             ),
             models.CheckConstraint(
-                condition=~Q(kind=InterventionKind.PROMISE) | Q(promise_amount__gt=0),
+                condition=~Q(kind=InterventionKind.PROMISE.value) | Q(promise_amount__gt=0),
                 name="intervention_promise_has_amount",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=_DONE_OR_SKIPPED, done_date__isnull=False)
-                | Q(status=InterventionStatus.TODO, done_date__isnull=True),
+                | Q(status=InterventionStatus.TODO.value, done_date__isnull=True),
                 name="intervention_done_date_iff_done",
             ),
             models.CheckConstraint(
