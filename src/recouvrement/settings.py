@@ -12,6 +12,8 @@ DATABASE_URL = os.environ.get("RECOUVREMENT_DATABASE_URL", "sqlite:///recouvreme
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend plus the function the append-only triggers ask for (db/backends).
+    _db["ENGINE"] = "recouvrement.db.backends.sqlite3"
     _db["CONN_MAX_AGE"] = 0
     _db["OPTIONS"] = {
         # WAL lets readers work while a batch writes; IMMEDIATE takes the write lock at BEGIN,
@@ -24,7 +26,7 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 # Files written at run time (secret key, attached documents) live beside the SQLite file.
 _default_data_dir = (
     Path(_db["NAME"]).resolve().parent
-    if _db["ENGINE"] == "django.db.backends.sqlite3" and _db["NAME"] not in ("", ":memory:")
+    if _db["ENGINE"] == "recouvrement.db.backends.sqlite3" and _db["NAME"] not in ("", ":memory:")
     else Path("var").resolve()
 )
 DATA_DIR = Path(os.environ.get("RECOUVREMENT_DATA_DIR", _default_data_dir))

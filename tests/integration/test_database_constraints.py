@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import DatabaseError, IntegrityError, transaction
 
 from recouvrement.db.models import (
@@ -167,3 +168,14 @@ def test_model_validation_names_the_rule_in_french(team):
         Scenario(company=team.company, name="Relance standard").full_clean()
 
     assert "Un scénario porte déjà ce nom." in refused.value.messages
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_wiping_the_whole_database_removes_journal_rows(team):
+    a_dossier(a_customer(team.company))
+
+    with refused(DatabaseError), transaction.atomic():
+        JournalEntry.objects.all().delete()
+    call_command("flush", interactive=False, verbosity=0)
+
+    assert not JournalEntry.objects.exists()
