@@ -107,6 +107,7 @@ def test_only_one_scenario_step_is_todo_per_dossier(team):
     with refused(), transaction.atomic():
         Intervention.objects.create(
             dossier=dossier,
+            company=team.company,
             step=scenario.steps.get(order=2),
             kind="step",
             status=InterventionStatus.TODO,

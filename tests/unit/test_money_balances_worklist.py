@@ -72,9 +72,14 @@ def test_the_worklist_sorts_by_priority_then_collector_then_date_by_default():
     assert worklist_order() == (WorklistSort.PRIORITY, WorklistSort.COLLECTOR, WorklistSort.DATE)
 
 
-def test_a_chosen_sort_always_ends_with_the_date_so_pages_are_stable():
-    assert worklist_order(["collector"]) == (WorklistSort.COLLECTOR, WorklistSort.DATE)
-    assert worklist_order(["date", "priority"]) == (WorklistSort.DATE, WorklistSort.PRIORITY)
+def test_the_first_key_asked_for_decides_and_the_others_follow():
+    assert worklist_order(["collector"]) == (
+        WorklistSort.COLLECTOR,
+        WorklistSort.PRIORITY,
+        WorklistSort.DATE,
+    )
+    assert worklist_order(["priority", "collector"]) == worklist_order(["priority"])
+    assert worklist_order(["date", "priority"]) == (WorklistSort.DATE,)
 
 
 def test_an_unknown_sort_is_refused():

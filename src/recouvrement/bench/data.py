@@ -18,6 +18,7 @@ from recouvrement.db.models import (
 )
 from recouvrement.domain.numbering import dossier_number
 from recouvrement.domain.statuses import ActionType, InterventionKind, InterventionStatus
+from recouvrement.services.queue import queue_fields
 
 BATCH = 5000
 STEPS = [
@@ -101,6 +102,7 @@ def _dossiers(company, collectors, customers, scenario, step, started, today, nu
     interventions = [
         Intervention(
             dossier=d,
+            **queue_fields(d),
             step=step,
             kind=InterventionKind.STEP,
             status=InterventionStatus.DONE,
@@ -114,6 +116,7 @@ def _dossiers(company, collectors, customers, scenario, step, started, today, nu
     interventions += [
         Intervention(
             dossier=d,
+            **queue_fields(d),
             kind=InterventionKind.MANUAL,
             status=InterventionStatus.DONE if k else InterventionStatus.TODO,
             action_type=ActionType.PHONE,

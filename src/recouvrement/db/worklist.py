@@ -5,26 +5,71 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, Sum
+from django.db.models import BooleanField, Func, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 
 from recouvrement.db.models import Company, DossierReceivable, Intervention
-from recouvrement.domain.statuses import DossierStatus, InterventionStatus
+from recouvrement.domain.statuses import InterventionStatus
 from recouvrement.domain.worklist import WorklistSort, worklist_order
 
+# The intervention's own copies of its dossier's priority and chargé: each order the worklist
+# offers has its partial index (db.models.interventions.WORKLIST_INDEXES).
 _ORDER_FIELDS = {
-    WorklistSort.PRIORITY: ("dossier__priority",),
-    WorklistSort.COLLECTOR: (
-        F("dossier__collector__last_name").asc(nulls_last=True),
-        F("dossier__collector__first_name").asc(nulls_last=True),
-    ),
-    WorklistSort.DATE: ("planned_date",),
+    WorklistSort.PRIORITY: "queue_priority",
+    WorklistSort.COLLECTOR: "queue_collector",
+    WorklistSort.DATE: "planned_date",
 }
+
+# A literal, not a parameter: SQLite uses a partial index only when the query's WHERE names
+# the index's condition as written (`status = 'todo'`).
+_TODO = RawSQL(
+    f"{Intervention._meta.db_table}.status = '{InterventionStatus.TODO.value}'",
+    (),
+    output_field=BooleanField(),
+)
+
+
+class NotIndexed(Func):
+    """The column itself, which SQLite must not pick an index range for (`+column`).
+
+    Rows « A faire » are nearly all due: reading them in the index order of the page and
+    dropping the few not yet due beats SQLite's choice, a date range then a sort of 10⁵ rows.
+    """
+
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="+%(expressions)s", **extra)
 
 
 @dataclass(frozen=True)
 class WorklistPage:
     rows: list[Intervention]
     balances: dict[int, Decimal]  # dossier id → open amount of its échéances
+
+
+def worklist_query(
+    company: Company,
+    as_of: date,
+    *,
+    collector_id: int | None = None,
+    sort: Sequence[str] = (),
+) -> QuerySet[Intervention]:
+    """Interventions « A faire » due by `as_of` in the company's open dossiers, in order.
+
+    Closing a dossier skips its interventions « A faire », so no join on its status.
+    """
+    order = worklist_order(sort)
+    rows = Intervention.objects.alias(due=NotIndexed("planned_date")).filter(
+        _TODO, company=company, due__lte=as_of
+    )
+    if collector_id is not None:
+        # One chargé: the chargé drops out of the order (its index starts with the chargé).
+        rows = rows.filter(queue_collector_id=collector_id)
+        order = tuple(key for key in order if key is not WorklistSort.COLLECTOR)
+    return rows.select_related("dossier__customer", "dossier__collector", "step").order_by(
+        *(_ORDER_FIELDS[key] for key in order), "id"
+    )
 
 
 def worklist_rows(
@@ -36,21 +81,9 @@ def worklist_rows(
     offset: int = 0,
     limit: int = 50,
 ) -> WorklistPage:
-    """Interventions « A faire » due by `as_of` in the company's open dossiers, one page."""
-    order = [f for key in worklist_order(sort) for f in _ORDER_FIELDS[key]]
-    rows = (
-        Intervention.objects.filter(
-            status=InterventionStatus.TODO,
-            planned_date__lte=as_of,
-            dossier__company=company,
-            dossier__status__in=[DossierStatus.OPEN, DossierStatus.LITIGATION],
-        )
-        .select_related("dossier__customer", "dossier__collector", "step")
-        .order_by(*order, "dossier__number", "id")
-    )
-    if collector_id is not None:
-        rows = rows.filter(dossier__collector_id=collector_id)
-    page = list(rows[offset : offset + limit])
+    """One page of the worklist, with each row's dossier balance."""
+    query = worklist_query(company, as_of, collector_id=collector_id, sort=sort)
+    page = list(query[offset : offset + limit])
     balances = dict(
         DossierReceivable.objects.filter(dossier_id__in={r.dossier_id for r in page})
         .values("dossier_id")

@@ -5,7 +5,7 @@ business rule forbids the change, and `PermissionDenied` when the user may not m
 """
 
 from recouvrement.services.batch import PrepareSummary, prepare_due
-from recouvrement.services.dossiers import close_dossier, open_dossier
+from recouvrement.services.dossiers import assign_dossier, close_dossier, open_dossier
 from recouvrement.services.interventions import (
     attach_document,
     create_intervention,
@@ -19,6 +19,7 @@ from recouvrement.services.scenarios import StepInput, create_scenario
 __all__ = [
     "PrepareSummary",
     "StepInput",
+    "assign_dossier",
     "attach_document",
     "close_dossier",
     "create_intervention",

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from recouvrement.db.bulk import insert_rows
-from recouvrement.db.models import Company, Dossier, Intervention, JournalEntry
+from recouvrement.db.models import Collaborator, Company, Dossier, Intervention, JournalEntry
 from recouvrement.domain.scenario import (
     DossierSnapshot,
     NextStep,
@@ -20,6 +20,7 @@ from recouvrement.domain.scenario import (
 )
 from recouvrement.domain.statuses import DossierStatus, InterventionKind, InterventionStatus
 from recouvrement.services.journal import INTERVENTION_FIELDS
+from recouvrement.services.queue import collector_key
 from recouvrement.services.snapshots import PLANNING, intervention_states, step_specs
 from recouvrement.services.steps import (
     PREPARED,
@@ -88,14 +89,24 @@ def prepare_due(
         .values_list("scenario_id", flat=True)
         .distinct()
     )
+    collectors = {c.pk: collector_key(c) for c in Collaborator.objects.all()}
     for start in range(0, len(ids), CHUNK):
-        _prepare_chunk(ids[start : start + CHUNK], steps, today, user, summary)
+        _prepare_chunk(ids[start : start + CHUNK], steps, collectors, today, user, summary)
         if progress:
             progress(min(start + CHUNK, len(ids)), len(ids))
     return summary
 
 
-INTERVENTION_COLUMNS = ("dossier_id", *INTERVENTION_FIELDS, "created_at", "updated_at")
+INTERVENTION_COLUMNS = (
+    "dossier_id",
+    *INTERVENTION_FIELDS,
+    "company_id",
+    "queue_priority",
+    "queue_collector",
+    "queue_collector_id",
+    "created_at",
+    "updated_at",
+)
 JOURNAL_COLUMNS = (
     "company_id",
     "dossier_id",
@@ -109,7 +120,7 @@ JOURNAL_COLUMNS = (
 )
 
 
-def _prepare_chunk(ids, steps, today, user, summary: PrepareSummary) -> None:
+def _prepare_chunk(ids, steps, collectors, today, user, summary: PrepareSummary) -> None:
     at = timezone.now()
     user_id = user.pk if user else None
     # Ranges of ids, not IN lists of thousands of values: cheaper to build and to plan.
@@ -119,11 +130,19 @@ def _prepare_chunk(ids, steps, today, user, summary: PrepareSummary) -> None:
         dossiers = list(
             Dossier.objects.select_for_update()
             .filter(pk__range=id_range)
-            .values_list("pk", "company_id", "status", "start_date", "scenario_id")
+            .values_list(
+                "pk",
+                "company_id",
+                "status",
+                "start_date",
+                "scenario_id",
+                "priority",
+                "collector_id",
+            )
         )
         states = intervention_states(PLANNING, dossier__pk__range=id_range)
-        planned: list[tuple[int, int, DossierStatus, NextStep, dict]] = []
-        for pk, company_id, status, start_date, scenario_id in dossiers:
+        planned: list[tuple[int, int, DossierStatus, NextStep, dict, tuple]] = []
+        for pk, company_id, status, start_date, scenario_id, priority, collector in dossiers:
             if pk not in wanted:
                 continue
             status = DossierStatus(status)
@@ -139,13 +158,15 @@ def _prepare_chunk(ids, steps, today, user, summary: PrepareSummary) -> None:
             elif not plan.is_due(today):
                 summary.not_due += 1
             else:
-                planned.append((pk, company_id, status, plan, step_fields(plan, user_id)))
+                fields = step_fields(plan, user_id)
+                queue = (company_id, priority, collectors.get(collector, ""), collector)
+                planned.append((pk, company_id, status, plan, fields, queue))
         insert_rows(
             Intervention,
             INTERVENTION_COLUMNS,
             (
-                (pk, *(fields[name] for name in INTERVENTION_FIELDS), at, at)
-                for pk, _, _, _, fields in planned
+                (pk, *(fields[name] for name in INTERVENTION_FIELDS), *queue, at, at)
+                for pk, _, _, _, fields, queue in planned
             ),
         )
         # Exactly one step « A faire » per dossier (a database constraint): its id is ours.
@@ -158,7 +179,7 @@ def _prepare_chunk(ids, steps, today, user, summary: PrepareSummary) -> None:
         )
         journal = []
         moved: dict[DossierStatus, list[int]] = defaultdict(list)
-        for pk, company_id, status, plan, fields in planned:
+        for pk, company_id, status, plan, fields, _ in planned:
             journal.append(
                 (
                     company_id,

@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
@@ -32,6 +33,7 @@ from recouvrement.domain.statuses import (
 )
 from recouvrement.services.actors import collaborator_id_of, require_change, role_of
 from recouvrement.services.journal import DOSSIER_FIELDS, changed, journal_entry, record, snapshot
+from recouvrement.services.queue import refresh_queue
 from recouvrement.services.snapshots import step_specs
 from recouvrement.services.steps import create_step
 from recouvrement.services.use_case import use_case
@@ -207,4 +209,55 @@ def close_dossier(
         )
     )
     JournalEntry.objects.bulk_create(entries)
+    return dossier
+
+
+_UNCHANGED: Any = object()
+
+
+@use_case
+def assign_dossier(
+    dossier: Dossier,
+    *,
+    user: AbstractBaseUser | None,
+    collector: Collaborator | None = _UNCHANGED,
+    priority: int = _UNCHANGED,
+) -> Dossier:
+    """Change a dossier's chargé (a manager's decision) or its priority; the worklist follows."""
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    role = require_change(user, dossier)
+    if not dossier.status_enum.is_open:
+        raise RuleViolation(
+            "Le dossier est clos : il ne peut plus être réattribué.", "dossier_closed"
+        )
+    before = snapshot(dossier, DOSSIER_FIELDS)
+    if collector is not _UNCHANGED and collector != dossier.collector:
+        if role is not Role.MANAGER:
+            raise RuleViolation(
+                "Seul un responsable recouvrement peut changer le chargé d'un dossier.",
+                "manager_only",
+            )
+        _check_same_company(dossier.company, collector)
+        if collector is not None and not collector.is_collector:
+            raise RuleViolation(
+                f"{collector} n'est pas chargé de recouvrement.", "collaborator_not_collector"
+            )
+        dossier.collector = collector
+    if priority is not _UNCHANGED:
+        if not 1 <= priority <= 5:
+            raise RuleViolation("La priorité va de 1 (la plus haute) à 5.", "priority_out_of_range")
+        dossier.priority = priority
+    old, new = changed(before, snapshot(dossier, DOSSIER_FIELDS))
+    if not new:
+        return dossier
+    dossier.save(update_fields=["collector", "priority"])
+    refresh_queue(dossier)
+    record(
+        dossier,
+        "dossier_assigned",
+        f"Dossier attribué à {dossier.collector or 'personne'}, priorité {dossier.priority}.",
+        user=user,
+        before=old,
+        after=new,
+    )
     return dossier

@@ -22,6 +22,7 @@ from recouvrement.domain.statuses import (
 )
 from recouvrement.services.actors import require_change
 from recouvrement.services.journal import INTERVENTION_FIELDS, changed, record, snapshot
+from recouvrement.services.queue import queue_fields
 from recouvrement.services.snapshots import dossier_snapshot
 from recouvrement.services.steps import create_step
 from recouvrement.services.use_case import use_case
@@ -33,7 +34,7 @@ DOSSIER_CLOSED = RuleViolation(
 
 def _lock(dossier_id: int) -> Dossier:
     """Lock the dossier row: changes to one dossier's interventions happen one at a time."""
-    return Dossier.objects.select_for_update().select_related("company").get(pk=dossier_id)
+    return Dossier.objects.select_for_update().get(pk=dossier_id)
 
 
 def _lock_open(intervention: Intervention, user: AbstractBaseUser | None) -> tuple:
@@ -86,7 +87,10 @@ def set_intervention_status(
     current.done_date = None if target is InterventionStatus.TODO else today
     if user is not None:
         current.user = user
-    current.save(update_fields=["status", "done_date", "user", "updated_at"])
+    if target is InterventionStatus.TODO:
+        for name, value in queue_fields(dossier).items():
+            setattr(current, name, value)
+    current.save()
     old, new = changed(before, snapshot(current, INTERVENTION_FIELDS))
     record(
         dossier,
@@ -227,6 +231,7 @@ def create_intervention(
         contact=contact,
         comment=comment[:255],
         promise_amount=amount,
+        **queue_fields(dossier),
     )
     record(
         dossier,

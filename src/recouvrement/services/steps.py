@@ -18,6 +18,7 @@ from recouvrement.domain.statuses import (
     InterventionStatus,
 )
 from recouvrement.services.journal import journal_entry
+from recouvrement.services.queue import queue_fields
 
 PREPARED = "intervention_prepared"
 STATUS_CHANGED = "dossier_status_changed"
@@ -73,7 +74,7 @@ def create_step(
 ) -> Intervention:
     """Save the step's intervention, apply the dossier status it sets, journal both."""
     fields = step_fields(plan, user.pk if user else None)
-    intervention = Intervention(dossier=dossier, **fields)
+    intervention = Intervention(dossier=dossier, **fields, **queue_fields(dossier))
     intervention.save(force_insert=True)
     entries = [
         journal_entry(

@@ -18,6 +18,15 @@ from recouvrement.domain.statuses import (
     InterventionStatus,
 )
 
+# One partial index (rows « A faire » only) per order the worklist offers (domain.worklist).
+# With one chargé's rows only (a collector's own worklist), the chargé drops out of the order.
+WORKLIST_INDEXES = {
+    "worklist_priority_collector": ("company", "queue_priority", "queue_collector"),
+    "worklist_collector_priority": ("company", "queue_collector", "queue_priority"),
+    "worklist_date": ("company",),
+    "worklist_mine_priority": ("company", "queue_collector_id", "queue_priority"),
+    "worklist_mine_date": ("company", "queue_collector_id"),
+}
 _DONE_OR_SKIPPED = values_of(InterventionStatus.DONE, InterventionStatus.SKIPPED)
 
 
@@ -58,6 +67,15 @@ class Intervention(models.Model):
     promise_amount = MoneyField("montant promis", null=True, blank=True)
     penalty_amount = MoneyField("pénalités", default=Decimal("0"))
     fee_amount = MoneyField("frais", default=Decimal("0"))
+    # « Gestion des actions » filters and sorts on the dossier's company, priority and chargé:
+    # copied here by the services (services.queue), so that a partial index gives a page in
+    # order without joining and sorting 10⁵ rows (PRODUCT §7).
+    company = models.ForeignKey(
+        "recouvrement.Company", on_delete=models.PROTECT, db_index=False, related_name="+"
+    )
+    queue_priority = models.PositiveSmallIntegerField(default=3)
+    queue_collector = models.CharField(max_length=71, blank=True)
+    queue_collector_id = models.BigIntegerField(null=True)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
@@ -97,7 +115,14 @@ class Intervention(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "planned_date"], name="intervention_worklist"),
+            *(
+                models.Index(
+                    fields=[*keys, "planned_date", "id"],
+                    condition=Q(status=InterventionStatus.TODO.value),
+                    name=name,
+                )
+                for name, keys in WORKLIST_INDEXES.items()
+            ),
             models.Index(fields=["dossier", "planned_date"], name="intervention_by_dossier"),
         ]
 
