@@ -155,10 +155,9 @@ def test_the_benchmark_prints_one_json_figure_per_line(tmp_path):
     assert result.returncode == 0, result.stderr
     assert [f["bench"] for f in figures] == [
         "build",
-        "worklist_first_page",
-        "worklist_first_page",
+        *["worklist_first_page"] * 4,
         "prepare",
         "prepare_again",
     ]
-    assert figures[3]["created"] == 200
-    assert figures[4]["created"] == 0
+    assert figures[-2]["created"] == 200
+    assert figures[-1]["created"] == 0

@@ -9,6 +9,7 @@ from datetime import date
 from django.db import connection
 
 from recouvrement.bench import data
+from recouvrement.db.models import Collaborator
 from recouvrement.db.worklist import worklist_rows
 from recouvrement.domain.worklist import WorklistSort
 from recouvrement.services import prepare_due
@@ -43,13 +44,16 @@ def run(size: int, only: str | None) -> Iterator[dict]:
 
 
 def _worklist(company, engine: str, interventions: int) -> Iterator[dict]:
-    sorts = {
-        "priority,collector": (WorklistSort.PRIORITY, WorklistSort.COLLECTOR),
-        "collector": (WorklistSort.COLLECTOR,),
+    collector = Collaborator.objects.filter(company=company).order_by("pk").first()
+    cases = {
+        "priority,collector": {"sort": [WorklistSort.PRIORITY]},
+        "collector,priority": {"sort": [WorklistSort.COLLECTOR]},
+        "date": {"sort": [WorklistSort.DATE]},
+        "own dossiers, priority": {"sort": [WorklistSort.PRIORITY], "collector_id": collector.pk},
     }
-    for label, sort in sorts.items():
-        worklist_rows(company, TODAY, sort=sort)  # warm the caches, as a running server is
-        times = [_timed(lambda s=sort: worklist_rows(company, TODAY, sort=s))[0] for _ in range(7)]
+    for label, options in cases.items():
+        worklist_rows(company, TODAY, **options)  # warm the caches, as a running server is
+        times = [_timed(lambda o=options: worklist_rows(company, TODAY, **o))[0] for _ in range(7)]
         yield {
             "bench": "worklist_first_page",
             "engine": engine,
