@@ -1,0 +1,292 @@
+"""Letter content (PRODUCT §5): a checked template filled from a `LetterContext`.
+
+`compose_letter` gives a `LetterContent`, the JSON-ready structure the fixed typst layout
+prints. No clock, no Django: the caller passes the date.
+"""
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from recouvrement.domain.letter_templates import (
+    TABLE_VARIABLE,
+    LetterTemplateText,
+    Token,
+    lines_of,
+)
+from recouvrement.domain.money import format_amount
+from recouvrement.domain.rates import format_rate
+
+DEFAULT_CIVILITY = "Madame, Monsieur"
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+ZERO = Decimal("0.00")
+
+
+# --- The letter's data ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EcheanceRow:
+    """One overdue échéance as the letter's table prints it."""
+
+    piece: str
+    piece_date: date
+    due_date: date
+    days_late: int
+    open_amount: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
+class Letterhead:
+    """The sending company, for the header and the footer."""
+
+    name: str
+    address_lines: tuple[str, ...] = ()
+    city: str = ""
+    siren: str = ""
+    iban: str = ""
+    bic: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class LetterContext:
+    """Everything one letter needs; B2C debtors never get penalties nor the 40 € indemnity."""
+
+    company: Letterhead
+    customer_name: str
+    customer_code: str = ""
+    recipient_address: tuple[str, ...] = ()  # postal lines under the customer's name
+    is_b2b: bool
+    is_formal_notice: bool = False
+    contact_civility: str = ""
+    contact_name: str = ""
+    dossier_number: str = ""
+    echeances: tuple[EcheanceRow, ...] = ()
+    penalties: Decimal = ZERO
+    penalty_rate: Decimal = ZERO  # annual, in percent
+    indemnity: Decimal = ZERO
+    payment_delay_days: int = 8
+    signatory_name: str = ""
+    signatory_function: str = ""
+    letter_date: date
+    place: str = ""  # the company's city when empty
+
+    @property
+    def total_due(self) -> Decimal:
+        return sum((row.open_amount for row in self.echeances), ZERO)
+
+    @property
+    def charged_penalties(self) -> Decimal:
+        return self.penalties if self.is_b2b else ZERO
+
+    @property
+    def charged_indemnity(self) -> Decimal:
+        return self.indemnity if self.is_b2b else ZERO
+
+    @property
+    def total_claimed(self) -> Decimal:
+        return self.total_due + self.charged_penalties + self.charged_indemnity
+
+    def values(self) -> dict[str, str]:
+        """The text of every variable but `echeances`."""
+        company = self.company
+        return {
+            "client.nom": self.customer_name,
+            "client.code": self.customer_code,
+            "contact.civilite": self.contact_civility.strip() or DEFAULT_CIVILITY,
+            "contact.nom": self.contact_name,
+            "dossier.numero": self.dossier_number,
+            "total_du": format_amount(self.total_due),
+            "penalites": format_amount(self.charged_penalties),
+            "taux_penalites": format_rate(self.penalty_rate if self.is_b2b else ZERO),
+            "indemnite": format_amount(self.charged_indemnity),
+            "total_reclame": format_amount(self.total_claimed),
+            "societe.nom": company.name,
+            "societe.ville": company.city,
+            "societe.iban": company.iban,
+            "societe.bic": company.bic,
+            "signataire.nom": self.signatory_name,
+            "signataire.fonction": self.signatory_function,
+            "delai_jours": str(self.payment_delay_days),
+            "date": long_date(self.letter_date),
+        }
+
+
+def long_date(day: date) -> str:
+    """« 27 novembre 2026 », « 1er décembre 2026 »."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {MONTHS[day.month - 1]} {day.year}"
+
+
+def short_date(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+# --- Composition ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    bold: bool = False
+
+
+Runs = tuple[Run, ...]
+
+
+@dataclass(frozen=True)
+class LetterContent:
+    """One composed letter: what the typst layout prints, as plain data."""
+
+    company: Letterhead
+    recipient: tuple[str, ...]
+    place_date: str
+    is_formal_notice: bool
+    subject: Runs
+    blocks: tuple[dict[str, Any], ...]  # paragraph {runs}, list {items}, table {rows, total}
+    signatory: tuple[str, str]
+    letter_date: date
+
+    @property
+    def subject_text(self) -> str:
+        return "".join(run.text for run in self.subject)
+
+    def as_dict(self) -> dict[str, Any]:
+        company = self.company
+        return {
+            "company": {
+                "name": company.name,
+                "address": list(company.address_lines),
+                "siren": company.siren,
+                "iban": company.iban,
+                "bic": company.bic,
+                "phone": company.phone,
+                "email": company.email,
+            },
+            "recipient": list(self.recipient),
+            "place_date": self.place_date,
+            "formal_notice": self.is_formal_notice,
+            "subject": _runs_json(self.subject),
+            "blocks": list(self.blocks),
+            "signatory": {"name": self.signatory[0], "function": self.signatory[1]},
+        }
+
+    def as_json(self) -> str:
+        return json.dumps(self.as_dict(), ensure_ascii=False)
+
+
+def compose_letter(template: LetterTemplateText, context: LetterContext) -> LetterContent:
+    """Fill a checked template for one debtor; [B2B: …] blocks vanish for consumers."""
+    values = context.values()
+    blocks: list[dict[str, Any]] = []
+    for block in template.blocks[context.is_b2b]:
+        if block.kind == "table":
+            blocks.append(_table(context))
+            continue
+        runs = _fill(block.pieces, values)
+        if not runs:
+            continue
+        if block.kind == "paragraph":
+            blocks.append({"kind": "paragraph", "runs": _runs_json(runs)})
+        elif blocks and blocks[-1]["kind"] == "list":
+            blocks[-1]["items"].append(_runs_json(runs))
+        else:
+            blocks.append({"kind": "list", "items": [_runs_json(runs)]})
+    subject = [_fill(b.pieces, values) for b in template.subject_blocks[context.is_b2b]]
+    place = context.place or context.company.city
+    return LetterContent(
+        company=context.company,
+        recipient=tuple(filter(None, (context.customer_name, *context.recipient_address))),
+        place_date=f"{place}, le {values['date']}" if place else f"Le {values['date']}",
+        is_formal_notice=context.is_formal_notice,
+        subject=tuple(run for runs in subject for run in runs),
+        blocks=tuple(blocks),
+        signatory=(context.signatory_name, context.signatory_function),
+        letter_date=context.letter_date,
+    )
+
+
+_SPACES = re.compile(r"[ \t\r\n]+")  # not the no-break spaces inside amounts
+
+
+def _fill(pieces: list[Token], values: dict[str, str]) -> Runs:
+    runs: list[list[Any]] = []  # [text, bold]
+    bold = after_empty = False
+    for piece in pieces:
+        if piece.kind == "bold":
+            bold = not bold
+            continue
+        text = _SPACES.sub(" ", values[piece.text] if piece.kind == "var" else piece.text)
+        if after_empty and runs and text[:1] in (" ", ",", "."):
+            runs[-1][0] = runs[-1][0].rstrip()  # « Madame, Monsieur , » without an empty name
+        after_empty = piece.kind == "var" and not text
+        if runs and runs[-1][0].endswith(" ") and text.startswith(" "):
+            text = text[1:]
+        if runs and runs[-1][1] == bold:
+            runs[-1][0] += text
+        else:
+            runs.append([text, bold])
+    if runs:
+        runs[0][0] = runs[0][0].lstrip()
+        runs[-1][0] = runs[-1][0].rstrip()
+    return tuple(Run(text, is_bold) for text, is_bold in runs if text)
+
+
+def _runs_json(runs: Runs) -> list[dict[str, Any]]:
+    return [{"text": run.text, "bold": run.bold} for run in runs]
+
+
+def _table(context: LetterContext) -> dict[str, Any]:
+    rows = [
+        [
+            row.piece,
+            short_date(row.piece_date),
+            short_date(row.due_date),
+            str(row.days_late),
+            format_amount(row.open_amount),
+        ]
+        for row in context.echeances
+    ]
+    return {"kind": "table", "rows": rows, "total": format_amount(context.total_due)}
+
+
+def compose_text(
+    template: LetterTemplateText, context: LetterContext, extra: dict[str, str] | None = None
+) -> tuple[str, str]:
+    """(subject, body) as plain text for an e-mail: lines kept, bold dropped, échéances listed."""
+    values = {**context.values(), **(extra or {})}
+    values[TABLE_VARIABLE] = "\n".join(
+        f"- {piece} du {issued}, échue le {due} ({days} jours de retard) : {amount}"
+        for piece, issued, due, days, amount in _table(context)["rows"]
+    )
+    subject = " ".join(
+        "".join(run.text for run in _fill(block.pieces, values))
+        for block in template.subject_blocks[context.is_b2b]
+    )
+    lines: list[str] = []
+    for line in lines_of(template.body_tokens[context.is_b2b]):
+        text = "".join(
+            values[t.text] if t.kind == "var" else t.text for t in line if t.kind != "bold"
+        ).rstrip()
+        if text.strip() == "-" or (not text and lines and not lines[-1]):
+            continue  # an item emptied by a [B2B: …] block, or a second blank line
+        lines.append(text)
+    return subject, "\n".join(lines).strip() + "\n"
