@@ -11,8 +11,11 @@ from django.db import DatabaseError, IntegrityError, transaction
 from recouvrement.db.models import (
     AttachedDocument,
     DossierReceivable,
+    EcbRate,
     Intervention,
     JournalEntry,
+    LegalRate,
+    PrintedLetter,
     Receivable,
     Scenario,
     Step,
@@ -180,3 +183,27 @@ def test_only_wiping_the_whole_database_removes_journal_rows(team):
     call_command("flush", interactive=False, verbosity=0)
 
     assert not JournalEntry.objects.exists()
+
+
+def test_printed_letters_are_kept_as_printed(team):
+    dossier = a_dossier(a_customer(team.company), scenario=a_scenario(team.company))
+    letter = PrintedLetter.objects.create(
+        intervention=dossier.interventions.get(),
+        template_name="Relance courtoise",
+        pdf=b"%PDF-1.7 original",
+        sha256="a" * 64,
+        pages=1,
+        printed_at=datetime(2026, 11, 2, tzinfo=UTC),
+    )
+
+    with refused(DatabaseError), transaction.atomic():
+        PrintedLetter.objects.filter(pk=letter.pk).update(pdf=b"%PDF-1.7 forged")
+    with refused(DatabaseError), transaction.atomic():
+        PrintedLetter.objects.filter(pk=letter.pk).delete()
+
+    assert bytes(PrintedLetter.objects.get().pdf) == b"%PDF-1.7 original"
+
+
+def test_the_published_rates_are_seeded(db):
+    assert EcbRate.objects.get(effective_date=date(2025, 6, 11)).rate == Decimal("2.150")
+    assert LegalRate.objects.get(effective_date=date(2026, 1, 1)).rate == Decimal("2.620")

@@ -137,7 +137,8 @@ def long_date(day: date) -> str:
 
 
 def short_date(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+    """« 27/11/2026 » (formatted by hand: strftime is slow and follows the process locale)."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
 # --- Composition ---------------------------------------------------------------------------

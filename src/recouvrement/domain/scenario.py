@@ -88,28 +88,26 @@ def plan_next_step(snapshot: DossierSnapshot) -> NextStep | NoNextStep:
         return CLOSED
     if not snapshot.steps:
         return NO_SCENARIO
-    step_interventions = [i for i in snapshot.interventions if i.kind is InterventionKind.STEP]
-    if any(i.status is InterventionStatus.TODO for i in step_interventions):
-        return STEP_TODO
-    steps = sorted(snapshot.steps, key=lambda s: s.order)
-    order_of = {s.id: s.order for s in steps}
-    reached = [i for i in step_interventions if i.step_id in order_of]
-    if not reached:
-        following, reference = steps[0], snapshot.start_date
-    else:
-        last = max(reached, key=lambda i: (order_of[i.step_id], i.done_date or i.planned_date))
-        later = [s for s in steps if s.order > order_of[last.step_id]]
-        if not later:
-            return FINISHED
-        following, reference = later[0], last.done_date or last.planned_date
+    # One pass over the interventions: the batch plans 100 000 dossiers (PRODUCT §7).
+    order_of = {step.id: step.order for step in snapshot.steps}
+    last_order, reference, promised = -1, snapshot.start_date, None
+    for i in snapshot.interventions:
+        if i.kind is InterventionKind.STEP:
+            if i.status is InterventionStatus.TODO:
+                return STEP_TODO
+            order = order_of.get(i.step_id, -1)
+            done = i.done_date or i.planned_date
+            if order > last_order or (order == last_order and done > reference):
+                last_order, reference = order, done
+        elif i.kind is InterventionKind.PROMISE and i.status is InterventionStatus.TODO:
+            promised = i.planned_date if promised is None else max(promised, i.planned_date)
+    later = [step for step in snapshot.steps if step.order > last_order]
+    if not later:
+        return FINISHED
+    following = min(later, key=lambda step: step.order)
     planned = reference + timedelta(days=following.delay_days)
-    promised = [
-        i.planned_date
-        for i in snapshot.interventions
-        if i.kind is InterventionKind.PROMISE and i.status is InterventionStatus.TODO
-    ]
-    if promised:
-        planned = max(planned, max(promised) + timedelta(days=1))
+    if promised is not None:
+        planned = max(planned, promised + timedelta(days=1))
     return NextStep(following, planned)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 
 from recouvrement.db.models import Dossier, Intervention, JournalEntry
+from recouvrement.domain.letters import short_date
 from recouvrement.domain.scenario import NextStep, dossier_status_after, preparation_note
 from recouvrement.domain.statuses import (
     DossierStatus,
@@ -60,7 +61,7 @@ def step_journal_after(fields: dict[str, Any]) -> dict[str, Any]:
 
 def prepared_message(plan: NextStep) -> str:
     return (
-        f"Étape « {plan.step.label} » préparée, prévue le {plan.planned_date:%d/%m/%Y} : "
+        f"Étape « {plan.step.label} » préparée, prévue le {short_date(plan.planned_date)} : "
         f"{preparation_note(plan.step)}."
     )
 

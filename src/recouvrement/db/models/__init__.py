@@ -5,7 +5,10 @@ from recouvrement.db.models.customers import Contact, Customer
 from recouvrement.db.models.dossiers import Dossier, DossierReceivable, DossierSequence
 from recouvrement.db.models.interventions import AttachedDocument, Intervention
 from recouvrement.db.models.journal import JournalEntry
+from recouvrement.db.models.letters import LetterTemplate, PrintedLetter
 from recouvrement.db.models.lists import DisputeReason, Resolution
+from recouvrement.db.models.outbox import OutgoingEmail
+from recouvrement.db.models.rates import EcbRate, LegalRate
 from recouvrement.db.models.receivables import Allocation, Payment, Receivable
 from recouvrement.db.models.scenarios import Scenario, Step
 
@@ -20,10 +23,15 @@ __all__ = [
     "Dossier",
     "DossierReceivable",
     "DossierSequence",
+    "EcbRate",
     "Intervention",
     "JournalEntry",
+    "LegalRate",
+    "LetterTemplate",
     "Membership",
+    "OutgoingEmail",
     "Payment",
+    "PrintedLetter",
     "Receivable",
     "Resolution",
     "Scenario",

@@ -23,6 +23,13 @@ class Company(models.Model):
     signatory_name = models.CharField("signataire", max_length=70, blank=True)
     signatory_function = models.CharField("fonction du signataire", max_length=70, blank=True)
     minimum_balance = MoneyField("solde minimum à relancer", default=Decimal("0"))
+    # B2: the rate of the company's terms of sale, when it sets one (else ECB + 10 points).
+    contractual_penalty_rate = models.DecimalField(
+        "taux de pénalités contractuel (%)", max_digits=6, decimal_places=3, null=True, blank=True
+    )
+    payment_deadline_days = models.PositiveSmallIntegerField(
+        "délai de paiement accordé par les courriers (jours)", default=8
+    )
 
     class Meta:
         verbose_name = "société"

@@ -27,6 +27,9 @@ class Customer(models.Model):
     )
     excluded_from_collection = models.BooleanField("exclu du recouvrement", default=False)
     excluded_from_penalties = models.BooleanField("exclu des pénalités", default=False)
+    contractual_penalty_rate = models.DecimalField(
+        "taux de pénalités contractuel (%)", max_digits=6, decimal_places=3, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = "client"

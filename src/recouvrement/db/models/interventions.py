@@ -35,8 +35,10 @@ class Intervention(models.Model):
     dossier = models.ForeignKey(
         Dossier, on_delete=models.CASCADE, related_name="interventions", db_index=False
     )
+    # No index of their own on step, user and contact: only deleting one of those (rare, and
+    # refused or nulled) looks rows up by them, and each index slows the batch (PRODUCT §7).
     step = models.ForeignKey(
-        Step, verbose_name="étape", on_delete=models.PROTECT, null=True, blank=True
+        Step, verbose_name="étape", on_delete=models.PROTECT, null=True, blank=True, db_index=False
     )
     kind = models.CharField("nature", max_length=10, choices=choices_of(InterventionKind))
     status = models.CharField(
@@ -59,9 +61,15 @@ class Intervention(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     contact = models.ForeignKey(
-        Contact, verbose_name="contact", on_delete=models.SET_NULL, null=True, blank=True
+        Contact,
+        verbose_name="contact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_index=False,
     )
     comment = models.CharField("commentaire", max_length=255, blank=True)
     promise_amount = MoneyField("montant promis", null=True, blank=True)

@@ -18,7 +18,11 @@ class JournalEntry(models.Model):
     intervention_id = models.BigIntegerField(null=True)
     at = models.DateTimeField("date")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_index=False,  # users are deactivated, not deleted
     )
     action = models.CharField("action", max_length=40)
     message = models.CharField("description", max_length=255)

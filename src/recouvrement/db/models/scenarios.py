@@ -41,6 +41,13 @@ class Step(models.Model):
     label = models.CharField("intitulé", max_length=69)
     delay_days = models.PositiveSmallIntegerField("délai (jours)", default=0)
     action_type = models.CharField("type d'action", max_length=20, choices=choices_of(ActionType))
+    letter_template = models.ForeignKey(
+        "recouvrement.LetterTemplate",
+        verbose_name="modèle de courrier",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
     compute_penalties = models.BooleanField("calcul des pénalités", default=False)
     fee_amount = MoneyField("frais", default=Decimal("0"))
     sets_dossier_status = models.CharField(
