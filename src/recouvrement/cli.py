@@ -117,6 +117,37 @@ def cmd_prepare(args: argparse.Namespace) -> dict:
     return {"date": today.isoformat(), **summary.as_json()}
 
 
+def cmd_letters(args: argparse.Namespace) -> dict:
+    today = parse_date(args.date)
+    out = Path(args.out)
+    _setup()
+    from django.core.exceptions import ValidationError
+
+    from recouvrement.db.models import Company
+    from recouvrement.documents import LetterRenderingError
+    from recouvrement.services.letters import print_due_letters
+
+    companies = list(Company.objects.order_by("pk"))
+    printed = pages = 0
+    for company in companies:
+        try:
+            result = print_due_letters(company, today=today)
+        except (ValidationError, LetterRenderingError) as error:
+            message = "; ".join(getattr(error, "messages", [str(error)]))
+            raise CommandError(f"{company} : aucun courrier imprimé — {message}") from error
+        if result is None:
+            continue
+        target = out if len(companies) == 1 else out.with_stem(f"{out.stem}-{company.pk}")
+        target.write_bytes(result.pdf)
+        printed += len(result.interventions)
+        pages += result.batch.pages
+        count = len(result.interventions)
+        print(f"{company} : {count} courrier(s), {result.batch.pages} page(s) → {target}")
+    if not printed:
+        print(f"Aucun courrier à imprimer au {today:%d/%m/%Y}.")
+    return {"date": today.isoformat(), "printed": printed, "pages": pages, "out": str(out)}
+
+
 def cmd_bench(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="recouvrement-bench-") as folder:
         url = os.environ.get("RECOUVREMENT_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
@@ -162,6 +193,14 @@ def build_parser() -> argparse.ArgumentParser:
     prepare.add_argument("--date", help="date de traitement (défaut : aujourd'hui)")
     prepare.add_argument("--json", action="store_true", help="résumé JSON en dernière ligne")
     prepare.set_defaults(run=cmd_prepare)
+
+    letters = commands.add_parser(
+        "letters", help="imprime les courriers à échéance en un PDF et les passe « Réalisée »"
+    )
+    letters.add_argument("--date", help="date des courriers (défaut : aujourd'hui)")
+    letters.add_argument("--out", required=True, help="fichier PDF à écrire")
+    letters.add_argument("--json", action="store_true", help="résumé JSON en dernière ligne")
+    letters.set_defaults(run=cmd_letters)
 
     bench = commands.add_parser("bench", help="bancs d'essai des budgets de performance")
     bench.add_argument("--size", type=int, default=10_000, help="nombre de dossiers")

@@ -21,6 +21,7 @@ from recouvrement.db import models as db
 from recouvrement.domain.customers import CustomerKind
 from recouvrement.domain.money import format_amount
 from recouvrement.domain.statuses import ActionType, InterventionKind, InterventionStatus
+from recouvrement.services.letters import ensure_default_templates
 
 DEMO_TODAY = date(2026, 11, 27)
 SEED = 2026
@@ -135,13 +136,24 @@ def _lists(company: db.Company) -> tuple[dict, dict]:
 
 
 def _scenarios(company: db.Company) -> dict[str, db.Scenario]:
+    templates = ensure_default_templates(company)
     by_segment = {}
     for name, is_default, segment, steps in data.SCENARIOS:
         scenario = db.Scenario.objects.create(company=company, name=name, is_default=is_default)
+        first_letter = True
         for order, values in enumerate(steps, start=1):
-            db.Step.objects.create(
-                scenario=scenario, order=order, **dict(zip(data.STEP_FIELDS, values, strict=True))
-            )
+            fields = dict(zip(data.STEP_FIELDS, values, strict=True))
+            action = ActionType(fields["action_type"])
+            if action.uses_letter:
+                # The first letter is the courteous one; later ones the firmer wording.
+                code = (
+                    "mise_en_demeure"
+                    if action is ActionType.FORMAL_NOTICE
+                    else ("relance_courtoise" if first_letter else "deuxieme_relance")
+                )
+                fields["letter_template"] = templates[code]
+                first_letter = False
+            db.Step.objects.create(scenario=scenario, order=order, **fields)
         by_segment[segment] = scenario
     return by_segment
 

@@ -329,7 +329,7 @@ def test_a_consumer_owes_legal_interest_only_from_the_day_after_the_formal_notic
     assert (period.start, period.days, period.rate) == (date(2026, 1, 16), 30, Decimal("2.62"))
     assert result.penalties == Decimal("2.15")  # 1 000 × 2,62 % × 30 / 365 = 2,153…
     assert result.indemnity == Decimal("0.00")
-    assert result.rate == Decimal("2.62")
+    assert result.rate == Decimal("0")  # no rate is printed to a consumer
 
 
 def test_a_consumers_payments_before_the_notice_lower_the_balance_interest_starts_on():

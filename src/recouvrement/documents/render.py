@@ -3,6 +3,7 @@
 import json
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from pathlib import Path
 
@@ -28,19 +29,35 @@ class LetterRenderingError(RuntimeError):
     """The PDF could not be produced; the message is French and carries typst's diagnostic."""
 
 
+@dataclass(frozen=True)
+class RenderedBatch:
+    """One PDF and, for each letter in order, its (first page, last page) in it."""
+
+    pdf: bytes
+    pages: tuple[tuple[int, int], ...]
+
+
 def render_letters(letters: Sequence[LetterContent]) -> bytes:
     """One PDF holding every letter, each starting on a new page with its own page numbers."""
+    return render_batch(letters).pdf
+
+
+def render_batch(letters: Sequence[LetterContent]) -> RenderedBatch:
+    """`render_letters`, plus where each letter lies in the PDF (read back from the layout)."""
     if not letters:
         raise LetterRenderingError("Aucun courrier à imprimer.")
     data = json.dumps([letter.as_dict() for letter in letters], ensure_ascii=False)
+    inputs = {"letters": data}
     # A fixed creation date (the first letter's) makes the same letters give the same bytes.
     stamp = datetime.combine(letters[0].letter_date, time(), tzinfo=UTC)
     with _lock:
         compiler = _letter_compiler()
         try:
             pdf = compiler.compile(
-                input=LETTER_LAYOUT, format="pdf", sys_inputs={"letters": data}, timestamp=stamp
+                input=LETTER_LAYOUT, format="pdf", sys_inputs=inputs, timestamp=stamp
             )
+            # The query reads the document just compiled (same inputs), from typst's memo.
+            ends = json.loads(compiler.query("<courrier-fin>", field="value"))
         except typst.TypstError as error:
             raise LetterRenderingError(
                 f"Le rendu PDF des courriers a échoué : {error.message}\n{error.diagnostic}"
@@ -49,9 +66,10 @@ def render_letters(letters: Sequence[LetterContent]) -> bytes:
             raise LetterRenderingError(f"Le rendu PDF des courriers a échoué : {error}") from error
         finally:
             _age_cache(compiler, len(letters))
-    if not isinstance(pdf, bytes):
+    if not isinstance(pdf, bytes) or len(ends) != len(letters):
         raise LetterRenderingError("Le rendu PDF des courriers n'a produit aucun document.")
-    return pdf
+    starts = [1, *(end + 1 for end in ends[:-1])]
+    return RenderedBatch(pdf, tuple(zip(starts, ends, strict=True)))
 
 
 def _letter_compiler() -> typst.Compiler:

@@ -296,10 +296,11 @@ def letter_rate(
     day: date,
     contractual_rate: Decimal | None = None,
 ) -> Decimal:
-    """The rate letters print for `day`: the B2B penalty rate, or the legal rate for B2C."""
+    """The rate letters print for `day`: the B2B penalty rate; none for B2C (letters to a
+    consumer print no rate, and legal interest is reckoned only once notice has been given)."""
     if kind is CustomerKind.B2B:
         return b2b_rate_function(ecb, legal, contractual_rate)(day)
-    return legal.rate_for_semester(day)
+    return ZERO
 
 
 def _b2b_penalty(receivable: ReceivableDue, rate: RateFunction, as_of: date) -> ReceivablePenalty:

@@ -14,10 +14,12 @@ from recouvrement.services.interventions import (
     set_intervention_status,
     update_intervention,
 )
+from recouvrement.services.letters import PrintResult, print_due_letters, print_letters
 from recouvrement.services.scenarios import StepInput, create_scenario
 
 __all__ = [
     "PrepareSummary",
+    "PrintResult",
     "StepInput",
     "assign_dossier",
     "attach_document",
@@ -28,6 +30,8 @@ __all__ = [
     "open_dossier",
     "prepare_due",
     "prepare_next_intervention",
+    "print_due_letters",
+    "print_letters",
     "set_intervention_status",
     "update_intervention",
 ]

@@ -10,7 +10,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from recouvrement.db.models import AttachedDocument, Contact, Dossier, Intervention
+from recouvrement.db.models import (
+    AttachedDocument,
+    Contact,
+    Dossier,
+    Intervention,
+    PrintedLetter,
+)
 from recouvrement.domain.money import check_amount, format_amount
 from recouvrement.domain.rules import RuleViolation
 from recouvrement.domain.scenario import NextStep, plan_next_step
@@ -252,6 +258,11 @@ def delete_intervention(intervention: Intervention, *, user: AbstractBaseUser | 
         raise RuleViolation(
             "Cette intervention porte un document attaché : elle ne peut pas être supprimée.",
             "intervention_has_document",
+        )
+    if PrintedLetter.objects.filter(intervention=current).exists():
+        raise RuleViolation(
+            "Cette intervention porte un courrier imprimé : elle ne peut pas être supprimée.",
+            "intervention_has_letter",
         )
     before = snapshot(current, INTERVENTION_FIELDS)
     record(

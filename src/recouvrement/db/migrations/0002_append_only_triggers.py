@@ -13,6 +13,7 @@ PROTECTED = {
     "recouvrement_journalentry": "Le journal est en ajout seul : une ligne ne peut être ni "
     "modifiée ni supprimée.",
     "recouvrement_attacheddocument": "Un document attaché ne peut être ni remplacé ni supprimé.",
+    "recouvrement_printbatch": "Un PDF imprimé est conservé tel quel : ni modifié ni supprimé.",
     "recouvrement_printedletter": "Un courrier imprimé est conservé tel quel : ni modifié ni "
     "supprimé.",
 }

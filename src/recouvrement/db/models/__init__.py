@@ -5,7 +5,7 @@ from recouvrement.db.models.customers import Contact, Customer
 from recouvrement.db.models.dossiers import Dossier, DossierReceivable, DossierSequence
 from recouvrement.db.models.interventions import AttachedDocument, Intervention
 from recouvrement.db.models.journal import JournalEntry
-from recouvrement.db.models.letters import LetterTemplate, PrintedLetter
+from recouvrement.db.models.letters import LetterTemplate, PrintBatch, PrintedLetter
 from recouvrement.db.models.lists import DisputeReason, Resolution
 from recouvrement.db.models.outbox import OutgoingEmail
 from recouvrement.db.models.rates import EcbRate, LegalRate
@@ -31,6 +31,7 @@ __all__ = [
     "Membership",
     "OutgoingEmail",
     "Payment",
+    "PrintBatch",
     "PrintedLetter",
     "Receivable",
     "Resolution",

@@ -40,23 +40,45 @@ class LetterTemplate(models.Model):
         return self.action_type == ActionType.FORMAL_NOTICE.value
 
 
-class PrintedLetter(models.Model):
-    """The exact PDF of an intervention's letter, as printed or sent; never updated nor deleted."""
+class PrintBatch(models.Model):
+    """One printed PDF, exactly as it left (S7): several letters, or a single one."""
 
-    intervention = models.OneToOneField(
-        Intervention, on_delete=models.PROTECT, related_name="printed_letter"
-    )
-    template_name = models.CharField("modèle", max_length=60)
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
     pdf = models.BinaryField("PDF")
     sha256 = models.CharField(max_length=64)
-    pages = models.PositiveSmallIntegerField("pages")
+    letters = models.PositiveIntegerField("courriers")
+    pages = models.PositiveIntegerField("pages")
     printed_at = models.DateTimeField("imprimé le")
     printed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
     class Meta:
-        verbose_name = "courrier imprimé"
+        verbose_name = "impression"
 
     def __str__(self) -> str:
-        return f"{self.template_name} ({self.printed_at:%d/%m/%Y})"
+        return f"{self.letters} courrier(s) du {self.printed_at:%d/%m/%Y %H:%M}"
+
+
+class PrintedLetter(models.Model):
+    """An intervention's letter: its pages in the printed PDF; never updated nor deleted."""
+
+    intervention = models.OneToOneField(
+        Intervention, on_delete=models.PROTECT, related_name="printed_letter"
+    )
+    batch = models.ForeignKey(PrintBatch, on_delete=models.PROTECT, related_name="printed")
+    first_page = models.PositiveIntegerField("première page")
+    last_page = models.PositiveIntegerField("dernière page")
+    template_name = models.CharField("modèle", max_length=60)
+
+    class Meta:
+        verbose_name = "courrier imprimé"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(first_page__gte=1, last_page__gte=models.F("first_page")),
+                name="printed_letter_pages",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template_name}, pages {self.first_page}–{self.last_page}"
