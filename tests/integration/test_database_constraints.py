@@ -15,6 +15,7 @@ from recouvrement.db.models import (
     Intervention,
     JournalEntry,
     LegalRate,
+    PrintBatch,
     PrintedLetter,
     Receivable,
     Scenario,
@@ -187,21 +188,30 @@ def test_only_wiping_the_whole_database_removes_journal_rows(team):
 
 def test_printed_letters_are_kept_as_printed(team):
     dossier = a_dossier(a_customer(team.company), scenario=a_scenario(team.company))
-    letter = PrintedLetter.objects.create(
-        intervention=dossier.interventions.get(),
-        template_name="Relance courtoise",
+    batch = PrintBatch.objects.create(
+        company=team.company,
         pdf=b"%PDF-1.7 original",
         sha256="a" * 64,
+        letters=1,
         pages=1,
         printed_at=datetime(2026, 11, 2, tzinfo=UTC),
     )
+    letter = PrintedLetter.objects.create(
+        intervention=dossier.interventions.get(),
+        batch=batch,
+        first_page=1,
+        last_page=1,
+        template_name="Relance courtoise",
+    )
 
     with refused(DatabaseError), transaction.atomic():
-        PrintedLetter.objects.filter(pk=letter.pk).update(pdf=b"%PDF-1.7 forged")
+        PrintBatch.objects.filter(pk=batch.pk).update(pdf=b"%PDF-1.7 forged")
+    with refused(DatabaseError), transaction.atomic():
+        PrintedLetter.objects.filter(pk=letter.pk).update(last_page=2)
     with refused(DatabaseError), transaction.atomic():
         PrintedLetter.objects.filter(pk=letter.pk).delete()
 
-    assert bytes(PrintedLetter.objects.get().pdf) == b"%PDF-1.7 original"
+    assert bytes(PrintBatch.objects.get().pdf) == b"%PDF-1.7 original"
 
 
 def test_the_published_rates_are_seeded(db):
