@@ -158,6 +158,8 @@ def test_the_benchmark_prints_one_json_figure_per_line(tmp_path):
         *["worklist_first_page"] * 4,
         "prepare",
         "prepare_again",
+        "letters",
     ]
-    assert figures[-2]["created"] == 200
-    assert figures[-1]["created"] == 0
+    assert figures[-3]["created"] == 200
+    assert figures[-2]["created"] == 0
+    assert figures[-1]["letters"] == 200

@@ -23,8 +23,8 @@ from recouvrement.services.queue import queue_fields
 BATCH = 5000
 STEPS = [
     (0, ActionType.EMAIL, "E-mail de relance courtoise"),
-    (10, ActionType.PHONE, "Téléphone"),
-    (15, ActionType.LETTER, "Courrier de relance"),
+    (10, ActionType.LETTER, "Courrier de relance"),
+    (15, ActionType.PHONE, "Téléphone"),
     (15, ActionType.FORMAL_NOTICE, "Mise en demeure"),
 ]
 

@@ -9,12 +9,13 @@ from datetime import date
 from django.db import connection
 
 from recouvrement.bench import data
-from recouvrement.db.models import Collaborator
+from recouvrement.db.models import Collaborator, Intervention
 from recouvrement.db.worklist import worklist_rows
 from recouvrement.domain.worklist import WorklistSort
-from recouvrement.services import prepare_due
+from recouvrement.services import prepare_due, print_letters
 
 TODAY = date(2026, 11, 27)
+LETTERS = 1000  # letters printed into one PDF by the letters benchmark (PRODUCT §7)
 
 
 def _timed(call: Callable[[], object]) -> tuple[float, object]:
@@ -39,8 +40,10 @@ def run(size: int, only: str | None) -> Iterator[dict]:
     }
     if only in (None, "worklist"):
         yield from _worklist(company, engine, size * history)
-    if only in (None, "prepare"):
+    if only in (None, "prepare", "letters"):
         yield from _prepare(engine, size)
+    if only in (None, "letters"):
+        yield from _letters(company, engine, min(size, LETTERS))
 
 
 def _worklist(company, engine: str, interventions: int) -> Iterator[dict]:
@@ -82,4 +85,24 @@ def _prepare(engine: str, size: int) -> Iterator[dict]:
         "dossiers": size,
         "created": summary.created,
         "seconds": round(seconds, 2),
+    }
+
+
+def _letters(company, engine: str, count: int) -> Iterator[dict]:
+    """« Imprimer » on `count` letters « A faire »: compose, render one PDF, keep it, mark them."""
+    due = list(
+        Intervention.objects.filter(company=company, status="todo", action_type="letter").order_by(
+            "pk"
+        )[:count]
+    )
+    seconds, result = _timed(lambda: print_letters(due, today=TODAY, user=None))
+    yield {
+        "bench": "letters",
+        "engine": engine,
+        "letters": len(result.interventions),
+        "pages": result.batch.pages,
+        "pdf_bytes": len(result.pdf),
+        "seconds": round(seconds, 2),
+        "letters_per_second": round(len(result.interventions) / seconds, 1),
+        "budget_letters_per_second": 150,
     }

@@ -15,8 +15,10 @@ TEMPLATES = Path(__file__).parent / "templates"
 LETTER_LAYOUT = TEMPLATES / "letter.typ"
 
 # typst memoizes layout in a process-wide cache and drops only what the last 10 compilations
-# did not use: ten 300-letter batches kept ~3 GB and ran 3× slower. After this many letters,
-# ten empty compilations age the cache out (~0.3 s after a 300-letter batch).
+# did not use: ten 300-letter batches kept ~3 GB and ran 3× slower. Once this many letters
+# have been rendered, ten empty compilations age the cache out (~1 s after 1 000 letters) —
+# at the start of the next rendering, so a one-shot batch (`recouvrement letters`) that
+# exits right after does not pay it, and a server pays it before its next batch.
 EVICT_AFTER_LETTERS = 100
 _EVICTION_PASSES = 10
 
@@ -52,6 +54,7 @@ def render_batch(letters: Sequence[LetterContent]) -> RenderedBatch:
     stamp = datetime.combine(letters[0].letter_date, time(), tzinfo=UTC)
     with _lock:
         compiler = _letter_compiler()
+        _age_cache_if_due(compiler)
         try:
             pdf = compiler.compile(
                 input=LETTER_LAYOUT, format="pdf", sys_inputs=inputs, timestamp=stamp
@@ -65,7 +68,7 @@ def render_batch(letters: Sequence[LetterContent]) -> RenderedBatch:
         except RuntimeError as error:  # the binding's own failures, e.g. a missing layout file
             raise LetterRenderingError(f"Le rendu PDF des courriers a échoué : {error}") from error
         finally:
-            _age_cache(compiler, len(letters))
+            _count(len(letters))
     if not isinstance(pdf, bytes) or len(ends) != len(letters):
         raise LetterRenderingError("Le rendu PDF des courriers n'a produit aucun document.")
     starts = [1, *(end + 1 for end in ends[:-1])]
@@ -81,9 +84,13 @@ def _letter_compiler() -> typst.Compiler:
     return _compiler
 
 
-def _age_cache(compiler: typst.Compiler, letters: int) -> None:
+def _count(letters: int) -> None:
     global _letters_since_eviction
     _letters_since_eviction += letters
+
+
+def _age_cache_if_due(compiler: typst.Compiler) -> None:
+    global _letters_since_eviction
     if _letters_since_eviction < EVICT_AFTER_LETTERS:
         return
     _letters_since_eviction = 0

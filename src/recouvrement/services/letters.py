@@ -31,7 +31,7 @@ from recouvrement.documents import RenderedBatch, render_batch
 from recouvrement.domain.balances import days_overdue
 from recouvrement.domain.customers import CustomerKind
 from recouvrement.domain.default_letters import DEFAULT_TEMPLATES
-from recouvrement.domain.letter_templates import parse_template
+from recouvrement.domain.letter_templates import LetterTemplateText, parse_template
 from recouvrement.domain.letters import (
     EcheanceRow,
     LetterContent,
@@ -89,6 +89,7 @@ def compose_letters(interventions: Sequence[Intervention], *, today: date) -> li
     receivables = _receivables_due(dossier_ids)
     notices = _formal_notice_dates(dossier_ids)
     ecb, legal = EcbRate.table(), LegalRate.table()
+    parsed_templates: dict[int, LetterTemplateText] = {}
     letters = []
     for intervention in interventions:
         dossier = intervention.dossier
@@ -106,7 +107,9 @@ def compose_letters(interventions: Sequence[Intervention], *, today: date) -> li
             formal_notice_date=notices.get(dossier.pk),
         )
         context = _context(intervention, template, rows, penalties, today)
-        parsed = parse_template(template.subject, template.body)
+        if template.pk not in parsed_templates:
+            parsed_templates[template.pk] = parse_template(template.subject, template.body)
+        parsed = parsed_templates[template.pk]
         letters.append(Letter(intervention, template, compose_letter(parsed, context), penalties))
     return letters
 
@@ -249,7 +252,8 @@ def print_letters(
 ) -> PrintResult:
     """Print the letters of these interventions « A faire » into one PDF and mark them done."""
     ids = [i.pk for i in interventions]
-    dossiers = Dossier.objects.select_for_update().filter(interventions__pk__in=ids).distinct()
+    dossier_ids = Intervention.objects.filter(pk__in=ids).values("dossier_id")
+    dossiers = Dossier.objects.select_for_update().filter(pk__in=dossier_ids).order_by("pk")
     for dossier in dossiers:
         require_change(user, dossier)
         if not dossier.status_enum.is_open:
@@ -293,10 +297,11 @@ def _check_printable(interventions: list[Intervention], expected: int) -> None:
             raise RuleViolation(
                 f"« {intervention.label} » n'est pas un courrier à imprimer.", "not_a_letter"
             )
-        if PrintedLetter.objects.filter(intervention=intervention).exists():
-            raise RuleViolation(
-                f"Le courrier de « {intervention.label} » est déjà imprimé.", "already_printed"
-            )
+    printed = PrintedLetter.objects.filter(intervention__in=interventions).first()
+    if printed is not None:
+        raise RuleViolation(
+            f"Le courrier de « {printed.intervention.label} » est déjà imprimé.", "already_printed"
+        )
 
 
 def _file(letters: list[Letter], rendered: RenderedBatch, today: date, user) -> PrintResult:
@@ -326,10 +331,8 @@ def _file(letters: list[Letter], rendered: RenderedBatch, today: date, user) -> 
         intervention = letter.intervention
         intervention.status = InterventionStatus.DONE
         intervention.done_date = today
-        intervention.user = user or intervention.user
         if intervention.step is not None and intervention.step.compute_penalties:
             intervention.penalty_amount = letter.penalties.total
-        intervention.updated_at = at
         pages = last - first + 1
         entries.append(
             journal_entry(
@@ -350,9 +353,13 @@ def _file(letters: list[Letter], rendered: RenderedBatch, today: date, user) -> 
                 at=at,
             )
         )
-    Intervention.objects.bulk_update(
-        [letter.intervention for letter in letters],
-        ["status", "done_date", "user", "penalty_amount", "updated_at"],
+    # One UPDATE for what all share; penalties, row by row, only where a step computed them.
+    Intervention.objects.filter(pk__in=[letter.intervention.pk for letter in letters]).update(
+        status=InterventionStatus.DONE, done_date=today, updated_at=at
     )
+    if user is not None:
+        Intervention.objects.filter(pk__in=[i.intervention.pk for i in letters]).update(user=user)
+    with_penalties = [i.intervention for i in letters if i.intervention.penalty_amount]
+    Intervention.objects.bulk_update(with_penalties, ["penalty_amount"])
     JournalEntry.objects.bulk_create(entries)
     return PrintResult(batch, [letter.intervention for letter in letters])
