@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from recouvrement.domain.balances import days_overdue, dossier_figures
+from recouvrement.domain.balances import days_overdue, dossier_charges, dossier_figures
 from recouvrement.domain.money import format_amount, parse_amount
 from recouvrement.domain.numbering import dossier_number
 from recouvrement.domain.rules import RuleViolation
@@ -99,3 +99,14 @@ def test_dossier_numbers_have_at_most_13_characters():
     assert dossier_number(2026, 42) == "R2026-000042"
     with pytest.raises(RuleViolation):
         dossier_number(2026, 10_000_000)
+
+
+def test_fees_add_up_but_only_the_latest_penalty_computation_counts():
+    fees = [Decimal("15.00"), Decimal("15.00")]
+    penalties = [
+        (date(2026, 10, 1), 7, Decimal("20.00")),
+        (date(2026, 11, 1), 9, Decimal("48.50")),  # includes October's days
+    ]
+
+    assert dossier_charges(fees, penalties) == Decimal("78.50")
+    assert dossier_charges([], []) == Decimal("0.00")

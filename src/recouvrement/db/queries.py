@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import (
     DecimalField,
     Expression,
+    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -24,7 +25,7 @@ from recouvrement.db.models import (
     Intervention,
     Receivable,
 )
-from recouvrement.domain.balances import DossierFigures, dossier_figures
+from recouvrement.domain.balances import DossierFigures, dossier_charges, dossier_figures
 from recouvrement.domain.statuses import DossierStatus
 
 # Wider than a MoneyField: a sum of many amounts must not overflow.
@@ -62,7 +63,21 @@ def dossier_rows(
     """
     invoices = _total_per_dossier(DossierReceivable.objects.all(), F("receivable__amount"))
     open_amount = _total_per_dossier(DossierReceivable.objects.all(), F("receivable__open_amount"))
-    charges = _total_per_dossier(Intervention.objects.all(), F("penalty_amount") + F("fee_amount"))
+    # The rule of domain.balances.dossier_charges, in SQL: fees add up, the latest penalty.
+    latest_penalty = Coalesce(
+        Subquery(
+            Intervention.objects.filter(dossier=OuterRef("pk"), penalty_amount__gt=0)
+            .order_by("-planned_date", "-pk")
+            .values("penalty_amount")[:1],
+            output_field=TOTAL,
+        ),
+        _ZERO,
+        output_field=TOTAL,
+    )
+    charges = ExpressionWrapper(
+        _total_per_dossier(Intervention.objects.all(), F("fee_amount")) + latest_penalty,
+        output_field=TOTAL,
+    )
     rows = (
         Dossier.objects.filter(company=company)
         .select_related("customer", "collector")
@@ -111,8 +126,9 @@ def dossier_page(company: Company, pk: int) -> DossierPage:
         .select_related("step", "contact", "user__collaborator", "document")
         .order_by("planned_date", "id")
     )
-    figures = dossier_figures(
-        ((r.amount, r.open_amount) for r in receivables),
-        (i.penalty_amount + i.fee_amount for i in interventions),
+    charges = dossier_charges(
+        (i.fee_amount for i in interventions),
+        ((i.planned_date, i.pk, i.penalty_amount) for i in interventions if i.penalty_amount),
     )
+    figures = dossier_figures(((r.amount, r.open_amount) for r in receivables), [charges])
     return DossierPage(dossier, receivables, interventions, figures)

@@ -39,3 +39,15 @@ def dossier_figures(
 def days_overdue(due_date: date, today: date) -> int:
     """Days late on `today` (0 when not yet due)."""
     return max((today - due_date).days, 0)
+
+
+def dossier_charges(
+    fees: Iterable[Decimal], penalties: Iterable[tuple[date, int, Decimal]]
+) -> Decimal:
+    """« Frais et pénalités »: every step's fee, plus the latest penalty computation only.
+
+    Penalties accrue: a later computation (date, then order of creation) includes what an
+    earlier one counted, so adding them up would charge the same days twice.
+    """
+    latest = max(penalties, default=None)
+    return sum(fees, ZERO) + (latest[2] if latest else ZERO)

@@ -5,24 +5,18 @@ fails, the transaction rolls back and nothing is marked.
 """
 
 import hashlib
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from recouvrement.db.models import (
-    Allocation,
     Company,
     Dossier,
-    DossierReceivable,
-    EcbRate,
     Intervention,
     JournalEntry,
-    LegalRate,
     LetterTemplate,
     PrintBatch,
     PrintedLetter,
@@ -39,11 +33,12 @@ from recouvrement.domain.letters import (
     Letterhead,
     compose_letter,
 )
-from recouvrement.domain.penalties import DossierPenalties, ReceivableDue, dossier_penalties
+from recouvrement.domain.penalties import DossierPenalties
 from recouvrement.domain.rules import RuleViolation
 from recouvrement.domain.statuses import ActionType, InterventionStatus
 from recouvrement.services.actors import require_change
 from recouvrement.services.journal import journal_entry
+from recouvrement.services.penalties import dossier_penalties_on, receivables_due
 from recouvrement.services.use_case import use_case
 
 PRINTED_ACTIONS = (ActionType.LETTER, ActionType.FORMAL_NOTICE)
@@ -86,26 +81,17 @@ def compose_letters(interventions: Sequence[Intervention], *, today: date) -> li
     company = interventions[0].dossier.company
     templates = ensure_default_templates(company)
     dossier_ids = {i.dossier_id for i in interventions}
-    receivables = _receivables_due(dossier_ids)
-    notices = _formal_notice_dates(dossier_ids)
-    ecb, legal = EcbRate.table(), LegalRate.table()
+    receivables = receivables_due(dossier_ids)
+    penalties_of = dossier_penalties_on(
+        dossier_ids, today, receivables=receivables, company=company
+    )
     parsed_templates: dict[int, LetterTemplateText] = {}
     letters = []
     for intervention in interventions:
         dossier = intervention.dossier
         template = _template_for(intervention, templates)
-        customer = dossier.customer
-        kind = CustomerKind(customer.kind)
         rows = receivables.get(dossier.pk, [])
-        penalties = dossier_penalties(
-            [due for _, due in rows if not customer.excluded_from_penalties],
-            kind,
-            ecb=ecb,
-            legal=legal,
-            as_of=today,
-            contractual_rate=customer.contractual_penalty_rate or company.contractual_penalty_rate,
-            formal_notice_date=notices.get(dossier.pk),
-        )
+        penalties = penalties_of[dossier.pk]
         context = _context(intervention, template, rows, penalties, today)
         if template.pk not in parsed_templates:
             parsed_templates[template.pk] = parse_template(template.subject, template.body)
@@ -119,49 +105,6 @@ def _template_for(intervention: Intervention, templates: dict[str, LetterTemplat
     if step is not None and step.letter_template is not None:
         return step.letter_template
     return templates[DEFAULT_CODE[ActionType(intervention.action_type)]]
-
-
-def _receivables_due(dossier_ids) -> dict[int, list[tuple[object, ReceivableDue]]]:
-    """Each dossier's échéances still open, with what was paid after their due date."""
-    links = (
-        DossierReceivable.objects.filter(dossier_id__in=dossier_ids, receivable__open_amount__gt=0)
-        .select_related("receivable")
-        .order_by("receivable__due_date", "receivable__reference")
-    )
-    receivables = [(link.dossier_id, link.receivable) for link in links]
-    paid_after: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
-    for receivable_id, paid_on, amount, due in Allocation.objects.filter(
-        receivable__in=[r for _, r in receivables]
-    ).values_list("receivable_id", "payment__date", "amount", "receivable__due_date"):
-        if paid_on > due:
-            paid_after[receivable_id].append((paid_on, amount))
-    by_dossier: dict[int, list] = defaultdict(list)
-    for dossier_id, r in receivables:
-        payments = tuple(sorted(paid_after[r.pk]))
-        due = ReceivableDue(
-            amount_due=r.open_amount + sum((a for _, a in payments), Decimal("0")),
-            due_date=r.due_date,
-            payments=payments,
-            invoice=r.reference,
-        )
-        by_dossier[dossier_id].append((r, due))
-    return by_dossier
-
-
-def _formal_notice_dates(dossier_ids) -> dict[int, date]:
-    """B2C: legal interest runs from the formal notice, the first mise en demeure done."""
-    notices: dict[int, date] = {}
-    for dossier_id, done in (
-        Intervention.objects.filter(
-            dossier_id__in=dossier_ids,
-            action_type=ActionType.FORMAL_NOTICE,
-            status=InterventionStatus.DONE,
-        )
-        .order_by("done_date")
-        .values_list("dossier_id", "done_date")
-    ):
-        notices.setdefault(dossier_id, done)
-    return notices
 
 
 def _context(intervention, template, rows, penalties, today) -> LetterContext:
