@@ -163,3 +163,26 @@ def test_only_a_letter_of_ones_own_dossier_is_printed(team):
             action_type=ActionType.PHONE,
         )
         services.print_letters([phone], today=TODAY, user=None)
+
+
+def test_a_template_with_an_error_is_refused_with_its_line_and_the_old_one_stays(team):
+    template = letter_services.ensure_default_templates(team.company)["relance_courtoise"]
+    template.body = "Madame,\n\nVotre solde est de {{ total_du }}.\nRéf. {{ dossier.numero\n"
+
+    with pytest.raises(ValidationError, match="Ligne 4"):
+        services.save_letter_template(template, user=team.manager)
+
+    template.refresh_from_db()
+    assert "Sauf erreur de notre part" in template.body
+
+
+def test_only_a_manager_edits_the_letter_templates(team):
+    template = letter_services.ensure_default_templates(team.company)["relance_courtoise"]
+    template.subject = "Rappel amical"
+
+    with pytest.raises(PermissionDenied):
+        services.save_letter_template(template, user=team.collector_user)
+    services.save_letter_template(template, user=team.manager)
+
+    template.refresh_from_db()
+    assert template.subject == "Rappel amical"

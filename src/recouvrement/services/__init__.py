@@ -14,7 +14,12 @@ from recouvrement.services.interventions import (
     set_intervention_status,
     update_intervention,
 )
-from recouvrement.services.letters import PrintResult, print_due_letters, print_letters
+from recouvrement.services.letters import (
+    PrintResult,
+    print_due_letters,
+    print_letters,
+    save_letter_template,
+)
 from recouvrement.services.scenarios import StepInput, create_scenario
 
 __all__ = [
@@ -32,6 +37,7 @@ __all__ = [
     "prepare_next_intervention",
     "print_due_letters",
     "print_letters",
+    "save_letter_template",
     "set_intervention_status",
     "update_intervention",
 ]

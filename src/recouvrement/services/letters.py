@@ -11,6 +11,7 @@ from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
+from django.utils.text import slugify
 
 from recouvrement.db.models import (
     Company,
@@ -35,8 +36,8 @@ from recouvrement.domain.letters import (
 )
 from recouvrement.domain.penalties import DossierPenalties
 from recouvrement.domain.rules import RuleViolation
-from recouvrement.domain.statuses import ActionType, InterventionStatus
-from recouvrement.services.actors import require_change
+from recouvrement.domain.statuses import ActionType, InterventionStatus, Role
+from recouvrement.services.actors import require_change, role_of
 from recouvrement.services.journal import journal_entry
 from recouvrement.services.penalties import dossier_penalties_on, receivables_due
 from recouvrement.services.use_case import use_case
@@ -306,3 +307,21 @@ def _file(letters: list[Letter], rendered: RenderedBatch, today: date, user) -> 
     Intervention.objects.bulk_update(with_penalties, ["penalty_amount"])
     JournalEntry.objects.bulk_create(entries)
     return PrintResult(batch, [letter.intervention for letter in letters])
+
+
+@use_case
+def save_letter_template(
+    template: LetterTemplate, *, user: AbstractBaseUser | None
+) -> LetterTemplate:
+    """« Mise en page » (S6): a manager saves a letter template once it parses; a template
+    with an error is refused with its line, and the one in use stays as it was."""
+    if role_of(user, template.company_id) is not Role.MANAGER:
+        raise RuleViolation(
+            "Seul un responsable recouvrement peut modifier les modèles de courrier.", "read_only"
+        )
+    parse_template(template.subject, template.body)
+    if not template.code:
+        template.code = slugify(template.name)[:40] or "modele"
+    template.full_clean()
+    template.save()
+    return template
