@@ -2,6 +2,8 @@
 
 import json
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -80,6 +82,31 @@ def test_prepare_on_the_demo_creates_the_due_steps_once(demo_db):
     assert last_json(first.stdout)["created"] > 0
     assert last_json(second.stdout)["created"] == 0
     assert "Préparer au 15/12/2026" in second.stdout
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+def test_letters_on_the_demo_print_one_pdf_and_mark_the_letters_done(demo_db, tmp_path):
+    env = {"RECOUVREMENT_DATABASE_URL": f"sqlite:///{demo_db}"}
+    out = tmp_path / "letters.pdf"
+
+    first = run("letters", "--date", "2026-12-15", "--out", str(out), "--json", env=env)
+    again = run(
+        "letters", "--date", "2026-12-15", "--out", str(tmp_path / "b.pdf"), "--json", env=env
+    )
+
+    assert first.returncode == 0, first.stderr
+    summary = last_json(first.stdout)
+    assert summary["printed"] > 0
+    assert last_json(again.stdout)["printed"] == 0
+    raw = subprocess.run(
+        ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True
+    ).stdout
+    text = " ".join(raw.split())
+    assert "Lumière Distribution SAS" in text
+    assert "L441-10" in text  # the penalty sentence, for professional debtors
+    assert "indemnité forfaitaire" in text
+    assert re.search(r"\d\s\d{3},\d{2}\s€", raw)  # « 1 234,56 € » (pdftotext gives spaces)
+    assert "le 15 décembre 2026" in text
 
 
 def test_the_demo_is_served_and_its_login_page_answers(demo_db):
