@@ -148,6 +148,26 @@ def cmd_letters(args: argparse.Namespace) -> dict:
     return {"date": today.isoformat(), "printed": printed, "pages": pages, "out": str(out)}
 
 
+def cmd_send_emails(args: argparse.Namespace) -> dict:
+    _setup()
+    from django.utils import timezone
+
+    from recouvrement.services.emails import send_due_emails
+
+    summary = send_due_emails(now=timezone.now(), limit=args.limit)
+    print(
+        f"Envoi des e-mails : {summary.sent} envoyé(s), {summary.retried} reporté(s), "
+        f"{summary.failed} en échec, {summary.interrupted} interrompu(s), "
+        f"{summary.cancelled} annulé(s)."
+    )
+    if not summary.ok:
+        if args.json:
+            print(json.dumps(summary.as_json()))
+        unsent = summary.retried + summary.failed + summary.interrupted
+        raise CommandError(f"{unsent} e-mail(s) non envoyé(s). Dernière erreur : {summary.error}")
+    return summary.as_json()
+
+
 def cmd_bench(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="recouvrement-bench-") as folder:
         url = os.environ.get("RECOUVREMENT_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
@@ -201,6 +221,11 @@ def build_parser() -> argparse.ArgumentParser:
     letters.add_argument("--out", required=True, help="fichier PDF à écrire")
     letters.add_argument("--json", action="store_true", help="résumé JSON en dernière ligne")
     letters.set_defaults(run=cmd_letters)
+
+    emails = commands.add_parser("send-emails", help="envoie les e-mails en attente (outbox)")
+    emails.add_argument("--limit", type=int, default=500, help="nombre maximal d'e-mails")
+    emails.add_argument("--json", action="store_true", help="résumé JSON en dernière ligne")
+    emails.set_defaults(run=cmd_send_emails)
 
     bench = commands.add_parser("bench", help="bancs d'essai des budgets de performance")
     bench.add_argument("--size", type=int, default=10_000, help="nombre de dossiers")

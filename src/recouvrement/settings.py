@@ -116,3 +116,20 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 
 # Attached documents (S10): refused above this size.
 RECOUVREMENT_MAX_UPLOAD_BYTES = int(os.environ.get("RECOUVREMENT_MAX_UPLOAD_BYTES", 10 * 1024**2))
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "oui")
+
+
+# E-mail steps (PRODUCT §5): the outbox worker (`recouvrement send-emails`) sends over SMTP.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("RECOUVREMENT_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("RECOUVREMENT_EMAIL_PORT", 25))
+EMAIL_USE_TLS = _flag("RECOUVREMENT_EMAIL_USE_TLS")  # STARTTLS, usually on port 587
+EMAIL_USE_SSL = _flag("RECOUVREMENT_EMAIL_USE_SSL")  # TLS from the start, usually port 465
+EMAIL_HOST_USER = os.environ.get("RECOUVREMENT_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("RECOUVREMENT_EMAIL_HOST_PASSWORD", "")
+# Seconds per SMTP exchange; well under the outbox's lease (mailing.outbox.LEASE).
+EMAIL_TIMEOUT = int(os.environ.get("RECOUVREMENT_EMAIL_TIMEOUT", 30))
+DEFAULT_FROM_EMAIL = os.environ.get("RECOUVREMENT_EMAIL_FROM", "recouvrement@localhost")

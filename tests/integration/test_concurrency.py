@@ -11,7 +11,10 @@ from recouvrement import services
 from recouvrement.domain.statuses import InterventionStatus
 from tests.builders import a_customer, a_dossier, a_scenario
 
-pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgresql,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 TODAY = date(2026, 11, 2)
 
 

@@ -45,7 +45,8 @@ def test_opening_a_dossier_writes_the_journal(team):
 
     actions = list(JournalEntry.objects.filter(dossier=dossier).values_list("action", flat=True))
 
-    assert actions == ["dossier_opened", "intervention_prepared"]
+    # The first step is an e-mail: the customer has no address, so the journal says it.
+    assert actions == ["dossier_opened", "intervention_prepared", "email_no_address"]
 
 
 def test_an_echeance_already_in_an_open_dossier_is_refused_and_nothing_is_written(team):

@@ -93,4 +93,5 @@ def test_sophie_follows_a_dossier_from_opening_to_closing(team):
     actions = list(dossier.journal.values_list("action", flat=True))
     assert actions.count("intervention_prepared") == 4
     assert actions.count("intervention_status_changed") == 5
-    assert (actions[0], actions[-1], len(actions)) == ("dossier_opened", "dossier_closed", 13)
+    assert actions.count("email_no_address") == 1  # the builder's customer has no e-mail
+    assert (actions[0], actions[-1], len(actions)) == ("dossier_opened", "dossier_closed", 14)

@@ -18,7 +18,13 @@ from recouvrement.domain.scenario import (
     dossier_status_after,
     plan_next_step,
 )
-from recouvrement.domain.statuses import DossierStatus, InterventionKind, InterventionStatus
+from recouvrement.domain.statuses import (
+    ActionType,
+    DossierStatus,
+    InterventionKind,
+    InterventionStatus,
+)
+from recouvrement.services.emails import enqueue_emails
 from recouvrement.services.journal import INTERVENTION_FIELDS
 from recouvrement.services.queue import collector_key
 from recouvrement.services.snapshots import PLANNING, intervention_states, step_specs
@@ -211,6 +217,16 @@ def _prepare_chunk(ids, steps, collectors, today, user, summary: PrepareSummary)
                 )
             summary.by_action[plan.step.action_type.value] += 1
         insert_rows(JournalEntry, JOURNAL_COLUMNS, journal)
+        # S5: each « E-mail » step's message goes to the outbox, in this transaction.
+        enqueue_emails(
+            [
+                (pk, created[pk], plan.step.label)
+                for pk, _, _, plan, _, _ in planned
+                if plan.step.action_type is ActionType.EMAIL
+            ],
+            now=at,
+            user_id=user_id,
+        )
         for target, pks in moved.items():
             Dossier.objects.filter(pk__in=pks).update(status=target)
         summary.created += len(planned)

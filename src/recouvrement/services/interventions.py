@@ -15,6 +15,7 @@ from recouvrement.db.models import (
     Contact,
     Dossier,
     Intervention,
+    OutgoingEmail,
     PrintedLetter,
 )
 from recouvrement.domain.money import check_amount, format_amount
@@ -264,6 +265,14 @@ def delete_intervention(intervention: Intervention, *, user: AbstractBaseUser | 
             "Cette intervention porte un courrier imprimé : elle ne peut pas être supprimée.",
             "intervention_has_letter",
         )
+    queued = OutgoingEmail.objects.filter(intervention=current)
+    if queued.exclude(status=OutgoingEmail.Status.PENDING).exists():
+        raise RuleViolation(
+            "Un e-mail de cette intervention est parti ou en cours d'envoi : elle ne peut pas "
+            "être supprimée.",
+            "intervention_has_email",
+        )
+    queued.delete()  # not sent yet: deleting the step cancels it
     before = snapshot(current, INTERVENTION_FIELDS)
     record(
         dossier,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -56,7 +57,15 @@ def ensure_default_templates(company: Company) -> dict[str, LetterTemplate]:
     templates = {t.code: t for t in LetterTemplate.objects.filter(company=company)}
     for code, default in DEFAULT_TEMPLATES.items():
         if code not in templates:
-            templates[code] = LetterTemplate.objects.create(
+            templates[code] = _create_default(company, code, default)
+    return templates
+
+
+def _create_default(company: Company, code: str, default) -> LetterTemplate:
+    # Two first printings at the same instant: the second finds the first one's row.
+    try:
+        with transaction.atomic():
+            return LetterTemplate.objects.create(
                 company=company,
                 code=code,
                 name=default.name,
@@ -64,13 +73,15 @@ def ensure_default_templates(company: Company) -> dict[str, LetterTemplate]:
                 subject=default.subject,
                 body=default.body,
             )
-    return templates
+    except IntegrityError:
+        return LetterTemplate.objects.get(company=company, code=code)
 
 
 @dataclass(frozen=True)
 class Letter:
     intervention: Intervention
     template: LetterTemplate
+    context: LetterContext
     content: LetterContent
     penalties: DossierPenalties
 
@@ -97,7 +108,8 @@ def compose_letters(interventions: Sequence[Intervention], *, today: date) -> li
         if template.pk not in parsed_templates:
             parsed_templates[template.pk] = parse_template(template.subject, template.body)
         parsed = parsed_templates[template.pk]
-        letters.append(Letter(intervention, template, compose_letter(parsed, context), penalties))
+        content = compose_letter(parsed, context)
+        letters.append(Letter(intervention, template, context, content, penalties))
     return letters
 
 

@@ -14,10 +14,12 @@ from recouvrement.db.models import Dossier, Intervention, JournalEntry
 from recouvrement.domain.letters import short_date
 from recouvrement.domain.scenario import NextStep, dossier_status_after, preparation_note
 from recouvrement.domain.statuses import (
+    ActionType,
     DossierStatus,
     InterventionKind,
     InterventionStatus,
 )
+from recouvrement.services.emails import enqueue_email
 from recouvrement.services.journal import journal_entry
 from recouvrement.services.queue import queue_fields
 
@@ -104,4 +106,7 @@ def create_step(
         dossier.status = target
         dossier.save(update_fields=["status"])
     JournalEntry.objects.bulk_create(entries)
+    if plan.step.action_type is ActionType.EMAIL:
+        # S5: the step's e-mail goes to the outbox, in this transaction.
+        enqueue_email(intervention, now=at)
     return intervention
