@@ -1,11 +1,12 @@
 """B1: `prepare_due(today)` prepares every due step, once."""
 
 from datetime import date
+from decimal import Decimal
 
 from recouvrement import services
 from recouvrement.db.models import Intervention, JournalEntry
 from recouvrement.domain.statuses import ActionType, DossierStatus, InterventionStatus
-from tests.builders import a_customer, a_dossier, a_scenario
+from tests.builders import a_customer, a_dossier, a_receivable, a_scenario
 
 OPENED = date(2026, 11, 2)
 
@@ -83,3 +84,59 @@ def test_the_batch_reports_its_progress(team):
     services.prepare_due(date(2026, 12, 1), progress=lambda done, total: seen.append((done, total)))
 
     assert seen == [(3, 3)]
+
+
+def penalty_scenario(team):
+    scenario = a_scenario(
+        team.company,
+        steps=[(0, ActionType.PHONE, "Appel"), (10, ActionType.LETTER, "Courrier de relance")],
+    )
+    scenario.steps.filter(order=2).update(compute_penalties=True, fee_amount=Decimal("15.00"))
+    return scenario
+
+
+def test_a_step_with_penalties_stores_the_dossiers_penalties_and_its_fee(team):
+    customer = a_customer(team.company)
+    dossier = a_dossier(
+        customer,
+        scenario=penalty_scenario(team),
+        receivables=[a_receivable(customer, "1234.56", date(2026, 9, 1))],
+    )
+    finish_current_step(dossier, OPENED, team.manager)
+
+    services.prepare_due(date(2026, 11, 12))
+
+    letter = dossier.interventions.get(status=InterventionStatus.TODO)
+    # 1 234,56 € late from 02/09 to 12/11 (72 days) at 12,15 % = 29,59 €, plus 40 €.
+    assert (letter.penalty_amount, letter.fee_amount) == (Decimal("69.59"), Decimal("15.00"))
+
+
+def test_preparer_by_hand_computes_the_same_penalties(team):
+    customer = a_customer(team.company)
+    dossier = a_dossier(
+        customer,
+        scenario=penalty_scenario(team),
+        receivables=[a_receivable(customer, "1234.56", date(2026, 9, 1))],
+    )
+    finish_current_step(dossier, OPENED, team.manager)
+
+    letter = services.prepare_next_intervention(dossier, today=date(2026, 11, 12), user=None)
+
+    assert letter.penalty_amount == Decimal("69.59")
+
+
+def test_penalties_that_cannot_be_computed_do_not_stop_the_batch_and_are_journaled(team):
+    customer = a_customer(team.company, contractual_penalty_rate=Decimal("9.00"))
+    dossier = a_dossier(
+        customer,
+        scenario=penalty_scenario(team),
+        receivables=[a_receivable(customer, "1234.56", date(2026, 9, 1))],
+    )
+    finish_current_step(dossier, OPENED, team.manager)
+
+    summary = services.prepare_due(date(2026, 11, 12))
+
+    # The contractual floor needs the legal rate of the 2nd semester 2026, not yet entered.
+    assert summary.created == 1
+    entry = dossier.journal.get(action="penalties_not_computed")
+    assert "2e semestre 2026 n'est pas connu" in entry.message

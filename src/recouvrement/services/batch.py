@@ -31,6 +31,7 @@ from recouvrement.services.snapshots import PLANNING, intervention_states, step_
 from recouvrement.services.steps import (
     PREPARED,
     STATUS_CHANGED,
+    charge_penalties,
     prepared_message,
     status_message,
     step_fields,
@@ -167,6 +168,7 @@ def _prepare_chunk(ids, steps, collectors, today, user, summary: PrepareSummary)
                 fields = step_fields(plan, user_id)
                 queue = (company_id, priority, collectors.get(collector, ""), collector)
                 planned.append((pk, company_id, status, plan, fields, queue))
+        reasons = _charge_penalties(planned, today)
         insert_rows(
             Intervention,
             INTERVENTION_COLUMNS,
@@ -215,6 +217,20 @@ def _prepare_chunk(ids, steps, collectors, today, user, summary: PrepareSummary)
                         {"status": target.value},
                     )
                 )
+            if pk in reasons:
+                journal.append(
+                    (
+                        company_id,
+                        pk,
+                        created[pk],
+                        at,
+                        user_id,
+                        "penalties_not_computed",
+                        f"Pénalités non calculées : {reasons[pk]}",
+                        None,
+                        None,
+                    )
+                )
             summary.by_action[plan.step.action_type.value] += 1
         insert_rows(JournalEntry, JOURNAL_COLUMNS, journal)
         # S5: each « E-mail » step's message goes to the outbox, in this transaction.
@@ -230,3 +246,14 @@ def _prepare_chunk(ids, steps, collectors, today, user, summary: PrepareSummary)
         for target, pks in moved.items():
             Dossier.objects.filter(pk__in=pks).update(status=target)
         summary.created += len(planned)
+
+
+def _charge_penalties(planned, today: date) -> dict[int, str]:
+    """The steps with « Calcul des pénalités » get their dossier's penalties (few dossiers:
+    one read for all of them); returns why some could not be computed."""
+    wanted = {pk: fields for pk, _, _, plan, fields, _ in planned if plan.step.compute_penalties}
+    if not wanted:
+        return {}
+    companies = {c.pk: c for c in Company.objects.filter(dossiers__pk__in=wanted).distinct()}
+    company_ids = dict(Dossier.objects.filter(pk__in=wanted).values_list("pk", "company_id"))
+    return charge_penalties(wanted, {pk: companies[company_ids[pk]] for pk in wanted}, today)

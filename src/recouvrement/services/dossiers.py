@@ -151,7 +151,7 @@ def open_dossier(
     if scenario is not None:
         plan = first_step(step_specs([scenario.pk]).get(scenario.pk, ()), today)
         if plan is not None:
-            create_step(dossier, plan, user, at)
+            create_step(dossier, plan, user, at, today)
     return dossier
 
 

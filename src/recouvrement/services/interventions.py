@@ -63,7 +63,7 @@ def prepare_next_intervention(
     plan = plan_next_step(dossier_snapshot(dossier))
     if not isinstance(plan, NextStep):
         raise RuleViolation(plan.message, plan.code)
-    return create_step(dossier, plan, user, timezone.now())
+    return create_step(dossier, plan, user, timezone.now(), today)
 
 
 @use_case
