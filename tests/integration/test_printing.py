@@ -186,3 +186,17 @@ def test_only_a_manager_edits_the_letter_templates(team):
 
     template.refresh_from_db()
     assert template.subject == "Rappel amical"
+
+
+def test_a_contractual_rate_below_three_times_the_legal_rate_is_refused(team):
+    customer = a_customer(team.company)
+    on = date(2026, 3, 1)  # 1st semester 2026: legal rate 2,62 %, floor 7,86 %
+
+    with pytest.raises(ValidationError, match="7,86"):
+        services.set_contractual_rate(customer, Decimal("7.50"), today=on, user=team.manager)
+    services.set_contractual_rate(customer, Decimal("9.00"), today=on, user=team.manager)
+    with pytest.raises(PermissionDenied):
+        services.set_contractual_rate(customer, None, today=on, user=team.collector_user)
+
+    customer.refresh_from_db()
+    assert customer.contractual_penalty_rate == Decimal("9.00")

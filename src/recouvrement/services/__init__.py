@@ -20,6 +20,7 @@ from recouvrement.services.letters import (
     print_letters,
     save_letter_template,
 )
+from recouvrement.services.penalties import set_contractual_rate
 from recouvrement.services.scenarios import StepInput, create_scenario
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "print_due_letters",
     "print_letters",
     "save_letter_template",
+    "set_contractual_rate",
     "set_intervention_status",
     "update_intervention",
 ]

@@ -8,9 +8,12 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.auth.models import AbstractBaseUser
+
 from recouvrement.db.models import (
     Allocation,
     Company,
+    Customer,
     Dossier,
     DossierReceivable,
     EcbRate,
@@ -19,9 +22,16 @@ from recouvrement.db.models import (
     Receivable,
 )
 from recouvrement.domain.customers import CustomerKind
-from recouvrement.domain.penalties import DossierPenalties, ReceivableDue, dossier_penalties
+from recouvrement.domain.penalties import (
+    DossierPenalties,
+    ReceivableDue,
+    check_contractual_rate,
+    dossier_penalties,
+)
 from recouvrement.domain.rules import RuleViolation
-from recouvrement.domain.statuses import ActionType, InterventionStatus
+from recouvrement.domain.statuses import ActionType, InterventionStatus, Role
+from recouvrement.services.actors import role_of
+from recouvrement.services.use_case import use_case
 
 DueRows = dict[int, list[tuple[Receivable, ReceivableDue]]]
 
@@ -118,3 +128,25 @@ def penalties_or_reasons(
         except RuleViolation as violation:
             failures[dossier.pk] = violation
     return results, failures
+
+
+@use_case
+def set_contractual_rate(
+    party: Company | Customer,
+    rate: Decimal | None,
+    *,
+    today: date,
+    user: AbstractBaseUser | None,
+) -> Company | Customer:
+    """A manager sets the company's (terms of sale) or a customer's contractual penalty rate;
+    a rate below 3 × the legal rate in force is refused (L441-10 II); None: ECB + 10 points."""
+    company_id = party.pk if isinstance(party, Company) else party.company_id
+    if role_of(user, company_id) is not Role.MANAGER:
+        raise RuleViolation(
+            "Seul un responsable recouvrement peut fixer un taux de pénalités.", "read_only"
+        )
+    if rate is not None:
+        check_contractual_rate(rate, LegalRate.table(), today)
+    party.contractual_penalty_rate = rate
+    party.save(update_fields=["contractual_penalty_rate"])
+    return party
