@@ -78,8 +78,13 @@ class Intervention(models.Model):
     # « Gestion des actions » filters and sorts on the dossier's company, priority and chargé:
     # copied here by the services (services.queue), so that a partial index gives a page in
     # order without joining and sorting 10⁵ rows (PRODUCT §7).
+    # A copy of the dossier's (whose key is checked): no second foreign-key check per row.
     company = models.ForeignKey(
-        "recouvrement.Company", on_delete=models.PROTECT, db_index=False, related_name="+"
+        "recouvrement.Company",
+        on_delete=models.PROTECT,
+        db_index=False,
+        db_constraint=False,
+        related_name="+",
     )
     queue_priority = models.PositiveSmallIntegerField(default=3)
     queue_collector = models.CharField(max_length=71, blank=True)
