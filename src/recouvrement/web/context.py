@@ -3,16 +3,19 @@
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+from recouvrement.web.menu import menu
 from recouvrement.web.workspace import current_workspace
 
 
 def workspace(request: HttpRequest) -> dict:
-    """`workspace` (company, role, collaborator) for the top bar, or None outside a company."""
+    """`workspace` (company, role, collaborator) and the `menu` for the top bar."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"workspace": None}
+        return {"workspace": None, "menu": []}
     try:
-        return {"workspace": current_workspace(request)}
+        found = current_workspace(request)
     except PermissionDenied:
         # The 403 page itself renders with this processor: it must not raise again.
-        return {"workspace": None}
+        return {"workspace": None, "menu": []}
+    match = getattr(request, "resolver_match", None)
+    return {"workspace": found, "menu": menu(match.url_name if match else None)}

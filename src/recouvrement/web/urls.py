@@ -1,7 +1,7 @@
 """The URLs of the web UI (ROOT_URLCONF)."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from recouvrement.web import views
@@ -17,4 +17,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dossier_list"), name="home"),
     path("dossiers/", views.dossier_list, name="dossier_list"),
     path("dossiers/<int:pk>/", views.dossier_detail, name="dossier_detail"),
+    path("", include("recouvrement.web.interventions.urls")),
+    path("", include("recouvrement.web.worklist.urls")),
+    path("structure/", include("recouvrement.web.structure.urls")),
 ]

@@ -1,0 +1,3 @@
+"""URLs of this area (included by web/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,40 @@
+"""The menu bar (seed: « Traitement › Recouvrement », « Structure »): only pages that exist."""
+
+from django.urls import NoReverseMatch, reverse
+
+MENU = (
+    (
+        "Traitement › Recouvrement",
+        (
+            ("dossier_list", "Dossiers de recouvrement", ("dossier_",)),
+            ("worklist", "Gestion des actions", ("worklist",)),
+        ),
+    ),
+    (
+        "Structure",
+        (
+            ("customer_list", "Clients", ("customer_",)),
+            ("collaborator_list", "Collaborateurs", ("collaborator_",)),
+            ("scenario_list", "Scénarios de recouvrement", ("scenario_",)),
+            ("letter_template_list", "Modèles de courrier", ("letter_template_",)),
+            ("list_values", "Listes", ("list_",)),
+        ),
+    ),
+)
+
+
+def menu(current_url_name: str | None) -> list[dict]:
+    """The groups and their entries whose page is served, the current one marked active."""
+    groups = []
+    for title, entries in MENU:
+        items = []
+        for url_name, label, prefixes in entries:
+            try:
+                url = reverse(url_name)
+            except NoReverseMatch:
+                continue  # a page of a later version: no dead link in the menu
+            active = bool(current_url_name) and current_url_name.startswith(prefixes)
+            items.append({"url": url, "label": label, "active": active})
+        if items:
+            groups.append({"title": title, "items": items})
+    return groups

@@ -1,0 +1,1 @@
+"""« Structure »: clients, collaborateurs, scénarios, modèles de courrier, listes."""

@@ -1,0 +1,1 @@
+"""« Gestion des actions » (S9) and the opening of dossiers."""
