@@ -25,7 +25,7 @@ from recouvrement.domain.statuses import (
     InterventionStatus,
 )
 from recouvrement.services.emails import enqueue_emails
-from recouvrement.services.journal import INTERVENTION_FIELDS
+from recouvrement.services.journal import INTERVENTION_FIELDS, JOURNAL_COLUMNS
 from recouvrement.services.queue import collector_key
 from recouvrement.services.snapshots import PLANNING, intervention_states, step_specs
 from recouvrement.services.steps import (
@@ -113,17 +113,6 @@ INTERVENTION_COLUMNS = (
     "queue_collector_id",
     "created_at",
     "updated_at",
-)
-JOURNAL_COLUMNS = (
-    "company_id",
-    "dossier_id",
-    "intervention_id",
-    "at",
-    "user_id",
-    "action",
-    "message",
-    "before",
-    "after",
 )
 
 

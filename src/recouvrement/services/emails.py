@@ -60,7 +60,7 @@ from recouvrement.mailing.outbox import (
     recipient_of,
     retry_delay,
 )
-from recouvrement.services.journal import journal_entry
+from recouvrement.services.journal import JOURNAL_COLUMNS, journal_entry
 
 # The e-mail's text needs the letter's context (its total, signatory…), which `Letter` does
 # not carry yet: rebuilt here with the letters' own function.
@@ -132,17 +132,6 @@ OUTBOX_COLUMNS = (
     "next_attempt_at",
     "last_error",
     "created_at",
-)
-JOURNAL_COLUMNS = (
-    "company_id",
-    "dossier_id",
-    "intervention_id",
-    "at",
-    "user_id",
-    "action",
-    "message",
-    "before",
-    "after",
 )
 
 

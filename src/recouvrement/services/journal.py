@@ -25,6 +25,18 @@ INTERVENTION_FIELDS = (
     "step_id",
     "user_id",
 )
+# The journal's columns in the order the batch inserts (`db.bulk.insert_rows`) use.
+JOURNAL_COLUMNS = (
+    "company_id",
+    "dossier_id",
+    "intervention_id",
+    "at",
+    "user_id",
+    "action",
+    "message",
+    "before",
+    "after",
+)
 DOSSIER_FIELDS = ("status", "priority", "collector_id", "end_date", "resolution_id", "result")
 
 
