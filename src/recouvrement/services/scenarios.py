@@ -26,7 +26,7 @@ class StepInput:
     sets_dossier_status: DossierStatus | None = None
 
 
-def _check_step(position: int, step: StepInput) -> None:
+def check_step(position: int, step: StepInput) -> None:
     where = f"Étape {position}"
     if not step.label.strip() or len(step.label) > LABEL_MAX:
         raise RuleViolation(
@@ -70,7 +70,7 @@ def create_scenario(
     if not steps:
         raise RuleViolation("Un scénario compte au moins une étape.", "scenario_without_steps")
     for position, step in enumerate(steps, start=1):
-        _check_step(position, step)
+        check_step(position, step)
     if is_default:
         Scenario.objects.filter(company=company, is_default=True).update(is_default=False)
     scenario = Scenario.objects.create(company=company, name=name, is_default=is_default)

@@ -1,0 +1,189 @@
+"""« Structure » set by a responsable recouvrement: scenario steps (M6) and collaborators (M5)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from recouvrement.db.models import (
+    Collaborator,
+    Company,
+    Intervention,
+    LetterTemplate,
+    Membership,
+    Scenario,
+    Step,
+)
+from recouvrement.domain.rules import RuleViolation
+from recouvrement.domain.statuses import ActionType, DossierStatus, Role
+from recouvrement.services.actors import role_of
+from recouvrement.services.scenarios import NAME_MAX, StepInput, check_step, create_scenario
+from recouvrement.services.use_case import use_case
+
+# Steps are renumbered in two moves so that the unique (scenario, order) never collides.
+_ORDER_SHIFT = 1000
+
+
+@dataclass(frozen=True)
+class StepRow:
+    """One row of the step editor, in its new place; `step_id` is None for a new step."""
+
+    label: str
+    delay_days: int
+    action_type: ActionType
+    step_id: int | None = None
+    letter_template_id: int | None = None
+    compute_penalties: bool = False
+    fee_amount: Decimal = Decimal("0")
+    sets_dossier_status: DossierStatus | None = None
+
+    def as_input(self) -> StepInput:
+        return StepInput(
+            label=self.label,
+            delay_days=self.delay_days,
+            action_type=self.action_type,
+            compute_penalties=self.compute_penalties,
+            fee_amount=self.fee_amount,
+            sets_dossier_status=self.sets_dossier_status,
+        )
+
+
+def _require_manager(user: AbstractBaseUser | None, company_id: int, what: str) -> None:
+    if role_of(user, company_id) is not Role.MANAGER:
+        raise RuleViolation(
+            f"Seul un responsable recouvrement peut configurer {what}.", "read_only"
+        )
+
+
+def _templates_of(company: Company, rows: Sequence[StepRow]) -> dict[int, LetterTemplate]:
+    """Each row's letter template, checked to belong to the company and to suit the action."""
+    wanted = {row.letter_template_id for row in rows if row.letter_template_id}
+    templates = LetterTemplate.objects.filter(company=company, pk__in=wanted).in_bulk()
+    for position, row in enumerate(rows, start=1):
+        if not row.letter_template_id:
+            continue
+        if row.letter_template_id not in templates:
+            raise RuleViolation(f"Étape {position} : modèle de courrier inconnu.", "step_template")
+        if not ActionType(row.action_type).uses_letter:
+            raise RuleViolation(
+                f"Étape {position} : une action « {ActionType(row.action_type).label} » "
+                "n'utilise pas de modèle de courrier.",
+                "step_template",
+            )
+    return templates
+
+
+@use_case
+def create_scenario_with_steps(
+    company: Company,
+    name: str,
+    rows: Sequence[StepRow],
+    *,
+    user: AbstractBaseUser | None,
+    is_default: bool = False,
+) -> Scenario:
+    """`create_scenario`, then each step's letter template, in one transaction."""
+    _require_manager(user, company.pk, "les scénarios")
+    templates = _templates_of(company, rows)
+    scenario = create_scenario(
+        company, name, [row.as_input() for row in rows], user=user, is_default=is_default
+    )
+    for position, row in enumerate(rows, start=1):
+        if row.letter_template_id:
+            scenario.steps.filter(order=position).update(
+                letter_template=templates[row.letter_template_id]
+            )
+    return scenario
+
+
+@use_case
+def update_scenario_steps(
+    scenario: Scenario,
+    rows: Sequence[StepRow],
+    *,
+    user: AbstractBaseUser | None,
+    name: str | None = None,
+    is_default: bool | None = None,
+) -> Scenario:
+    """The scenario's steps become `rows`, in that order: rows change or add steps, and a step
+    missing from `rows` is deleted unless an intervention already used it."""
+    _require_manager(user, scenario.company_id, "les scénarios")
+    scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    if name is not None:
+        name = name.strip()
+        if not name or len(name) > NAME_MAX:
+            raise RuleViolation(
+                f"Le nom du scénario est obligatoire et fait au plus {NAME_MAX} caractères.",
+                "scenario_name",
+            )
+        taken = Scenario.objects.filter(company_id=scenario.company_id, name=name)
+        if taken.exclude(pk=scenario.pk).exists():
+            raise RuleViolation(f"Un scénario s'appelle déjà « {name} ».", "scenario_name_taken")
+        scenario.name = name
+    if not rows:
+        raise RuleViolation("Un scénario compte au moins une étape.", "scenario_without_steps")
+    for position, row in enumerate(rows, start=1):
+        check_step(position, row.as_input())
+    templates = _templates_of(scenario.company, rows)
+    existing = {step.pk: step for step in scenario.steps.all()}
+    kept = {row.step_id for row in rows if row.step_id}
+    if unknown := kept - existing.keys():
+        raise RuleViolation(f"Étape inconnue dans ce scénario ({min(unknown)}).", "step_unknown")
+    removed = [step for pk, step in existing.items() if pk not in kept]
+    used = set(Intervention.objects.filter(step__in=removed).values_list("step_id", flat=True))
+    for step in removed:
+        if step.pk in used:
+            raise RuleViolation(
+                f"L'étape « {step.label} » a déjà servi à des interventions : "
+                "elle ne peut pas être supprimée.",
+                "step_in_use",
+            )
+    Step.objects.filter(pk__in=[step.pk for step in removed]).delete()
+    for step in existing.values():
+        if step.pk in kept:
+            Step.objects.filter(pk=step.pk).update(order=step.order + _ORDER_SHIFT)
+    for position, row in enumerate(rows, start=1):
+        step = existing[row.step_id] if row.step_id else Step(scenario=scenario)
+        step.order = position
+        step.label = row.label.strip()
+        step.delay_days = row.delay_days
+        step.action_type = row.action_type
+        step.letter_template = templates.get(row.letter_template_id)
+        step.compute_penalties = row.compute_penalties
+        step.fee_amount = row.fee_amount
+        step.sets_dossier_status = row.sets_dossier_status or ""
+        step.save()
+    if is_default is not None:
+        if is_default:
+            others = Scenario.objects.filter(company_id=scenario.company_id, is_default=True)
+            others.exclude(pk=scenario.pk).update(is_default=False)
+        scenario.is_default = is_default
+    scenario.save()
+    return scenario
+
+
+@use_case
+def save_collaborator(collaborator: Collaborator, *, user: AbstractBaseUser | None) -> Collaborator:
+    """A manager records a collaborator; a linked user belongs to the company and to one
+    collaborator at most."""
+    _require_manager(user, collaborator.company_id, "les collaborateurs")
+    if not collaborator.last_name.strip():
+        raise RuleViolation("Le nom du collaborateur est obligatoire.", "collaborator_name")
+    linked = collaborator.user_id
+    if linked is not None:
+        if not Membership.objects.filter(
+            user_id=linked, company_id=collaborator.company_id
+        ).exists():
+            raise RuleViolation(
+                "Cet utilisateur n'a pas accès à la société.", "collaborator_user_foreign"
+            )
+        other = Collaborator.objects.filter(user_id=linked).exclude(pk=collaborator.pk).first()
+        if other is not None:
+            raise RuleViolation(
+                f"Cet utilisateur est déjà lié au collaborateur « {other} ».",
+                "collaborator_user_taken",
+            )
+    collaborator.full_clean()
+    collaborator.save()
+    return collaborator

@@ -1,0 +1,100 @@
+"""Forms of « Structure »: rows in, plain values out; the services hold the rules."""
+
+from django import forms
+from django.contrib.auth.models import User
+
+from recouvrement.db.models import Collaborator, Company, LetterTemplate
+from recouvrement.domain.statuses import ActionType, DossierStatus
+from recouvrement.services.configuration import StepRow
+
+ACTION_CHOICES = [(a.value, a.label) for a in ActionType]
+STATUS_CHOICES = [("", "—")] + [(s.value, s.label) for s in DossierStatus if s.is_open]
+
+
+class ScenarioForm(forms.Form):
+    name = forms.CharField(label="Intitulé", max_length=35)
+    is_default = forms.BooleanField(label="Scénario par défaut", required=False)
+
+
+class StepForm(forms.Form):
+    """One row of the step editor; an empty new row is ignored."""
+
+    step_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    order = forms.IntegerField(label="Ordre", required=False)
+    label = forms.CharField(label="Intitulé", max_length=69, required=False)
+    delay_days = forms.IntegerField(label="Délai (jours)", required=False)
+    action_type = forms.ChoiceField(label="Type d'action", choices=ACTION_CHOICES)
+    letter_template = forms.ModelChoiceField(
+        label="Modèle de courrier",
+        queryset=LetterTemplate.objects.none(),
+        required=False,
+        empty_label="— par défaut —",
+    )
+    compute_penalties = forms.BooleanField(label="Calcul des pénalités", required=False)
+    fee_amount = forms.DecimalField(
+        label="Frais", required=False, decimal_places=2, min_value=0, localize=True
+    )
+    sets_dossier_status = forms.ChoiceField(
+        label="Statut du dossier après l'étape", choices=STATUS_CHOICES, required=False
+    )
+
+    def __init__(self, *args, company: Company, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["letter_template"].queryset = LetterTemplate.objects.filter(company=company)
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not data.get("step_id") and not (data.get("label") or "").strip()
+
+    def row(self) -> StepRow:
+        data = self.cleaned_data
+        template = data.get("letter_template")
+        return StepRow(
+            step_id=data.get("step_id"),
+            label=data.get("label") or "",
+            delay_days=data["delay_days"] if data.get("delay_days") is not None else 0,
+            action_type=ActionType(data["action_type"]),
+            letter_template_id=template.pk if template else None,
+            compute_penalties=data.get("compute_penalties", False),
+            fee_amount=data.get("fee_amount") or 0,
+            sets_dossier_status=DossierStatus(data["sets_dossier_status"])
+            if data.get("sets_dossier_status")
+            else None,
+        )
+
+
+StepFormSet = forms.formset_factory(StepForm, extra=0, can_delete=True)
+
+
+def ordered_rows(formset) -> list[StepRow]:
+    """The rows kept, sorted by their « ordre » (rows without one go last, in page order)."""
+    kept = [
+        (index, form)
+        for index, form in enumerate(formset.forms)
+        if not form.cleaned_data.get("DELETE") and not form.is_blank()
+    ]
+
+    def place(pair: tuple[int, StepForm]) -> tuple[bool, int, int]:
+        order = pair[1].cleaned_data.get("order")
+        return (order is None, order or 0, pair[0])
+
+    kept.sort(key=place)
+    return [form.row() for _, form in kept]
+
+
+class LetterTemplateForm(forms.Form):
+    subject = forms.CharField(label="Objet", max_length=200)
+    body = forms.CharField(label="Texte", widget=forms.Textarea(attrs={"rows": 24}))
+
+
+class CollaboratorForm(forms.ModelForm):
+    class Meta:
+        model = Collaborator
+        fields = ["last_name", "first_name", "function", "email", "phone", "is_collector", "user"]
+        labels = {"is_collector": "Chargé de recouvrement", "user": "Utilisateur lié"}
+
+    def __init__(self, *args, company: Company, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        users = self.fields["user"]
+        users.queryset = User.objects.filter(memberships__company=company).order_by("username")
+        users.empty_label = "— aucun —"
