@@ -1,0 +1,88 @@
+"""What the « Interventions » tab shows a user: per row, the statuses they may choose (S4)."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from recouvrement.db.models import Contact, Dossier, Intervention, PrintedLetter
+from recouvrement.domain.permissions import check_may_change_dossier
+from recouvrement.domain.rules import RuleViolation
+from recouvrement.domain.statuses import (
+    InterventionStatus,
+    Role,
+    allowed_intervention_statuses,
+)
+from recouvrement.web.workspace import Workspace
+
+
+def check_change(workspace: Workspace, dossier: Dossier) -> None:
+    """403 unless the user may change this dossier (PRODUCT §1), before any service runs."""
+    collaborator_id = workspace.collaborator.pk if workspace.collaborator else None
+    try:
+        check_may_change_dossier(workspace.role, collaborator_id, dossier.collector_id)
+    except RuleViolation as violation:
+        raise PermissionDenied(violation.message) from None
+
+
+def may_change(workspace: Workspace, dossier: Dossier) -> bool:
+    """`check_change` without raising, for an open dossier: to show or hide the actions."""
+    try:
+        check_change(workspace, dossier)
+    except PermissionDenied:
+        return False
+    return dossier.status_enum.is_open
+
+
+@dataclass(frozen=True)
+class Row:
+    intervention: Intervention
+    statuses: list[InterventionStatus]
+    printed: bool
+    selected: bool
+
+    @property
+    def may_edit(self) -> bool:
+        return self.intervention.status == InterventionStatus.TODO
+
+    @property
+    def may_select(self) -> bool:
+        return self.may_edit or len(self.statuses) > 1
+
+
+@dataclass(frozen=True)
+class Tab:
+    dossier: Dossier
+    rows: list[Row]
+    editable: bool
+    contacts: list[Contact]
+
+
+def _selected(request: HttpRequest) -> int | None:
+    value = request.GET.get("modifier", "")
+    return int(value) if value.isdigit() else None
+
+
+def interventions_tab(
+    request: HttpRequest, workspace: Workspace, dossier: Dossier, interventions
+) -> Tab:
+    """The rows of the tab, read with two queries whatever the number of interventions."""
+    editable = may_change(workspace, dossier)
+    role = workspace.role if editable else Role.READ_ONLY
+    printed = set(
+        PrintedLetter.objects.filter(intervention__dossier=dossier).values_list(
+            "intervention_id", flat=True
+        )
+    )
+    selected = _selected(request) if editable else None
+    rows = [
+        Row(
+            intervention,
+            allowed_intervention_statuses(intervention.status_enum, role),
+            intervention.pk in printed,
+            intervention.pk == selected,
+        )
+        for intervention in interventions
+    ]
+    contacts = list(Contact.objects.filter(customer_id=dossier.customer_id).order_by("last_name"))
+    return Tab(dossier, rows, editable, contacts if selected else [])
