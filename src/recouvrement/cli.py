@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 DEFAULT_PORT = 8000
-BENCHES = ("worklist", "prepare", "letters")
+BENCHES = ("worklist", "pages", "prepare", "letters")
 
 
 class CommandError(Exception):

@@ -1,6 +1,6 @@
 """« Gestion des actions » (S9): the read query behind the worklist."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -54,6 +54,7 @@ def worklist_query(
     *,
     collector_id: int | None = None,
     sort: Sequence[str] = (),
+    where: Mapping[str, object] | None = None,
 ) -> QuerySet[Intervention]:
     """Interventions « A faire » due by `as_of` in the company's open dossiers, in order.
 
@@ -63,6 +64,9 @@ def worklist_query(
     rows = Intervention.objects.alias(due=NotIndexed("planned_date")).filter(
         _TODO, company=company, due__lte=as_of
     )
+    if where:
+        # e.g. {"action_type": "letter"} or {"kind": "alert"}: filtered while read in order.
+        rows = rows.filter(**where)
     if collector_id is not None:
         # One chargé: the chargé drops out of the order (its index starts with the chargé).
         rows = rows.filter(queue_collector_id=collector_id)
@@ -78,11 +82,12 @@ def worklist_rows(
     *,
     collector_id: int | None = None,
     sort: Sequence[str] = (),
+    where: Mapping[str, object] | None = None,
     offset: int = 0,
     limit: int = 50,
 ) -> WorklistPage:
     """One page of the worklist, with each row's dossier balance."""
-    query = worklist_query(company, as_of, collector_id=collector_id, sort=sort)
+    query = worklist_query(company, as_of, collector_id=collector_id, sort=sort, where=where)
     page = list(query[offset : offset + limit])
     balances = dict(
         DossierReceivable.objects.filter(dossier_id__in={r.dossier_id for r in page})

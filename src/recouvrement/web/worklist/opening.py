@@ -1,0 +1,75 @@
+"""« Nouveau dossier »: open a dossier de recouvrement on a client's free échéances (M7, S2)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from recouvrement import services
+from recouvrement.db.models import Customer, Scenario
+from recouvrement.domain.statuses import Role
+from recouvrement.web.worklist.forms import DossierOpeningForm
+from recouvrement.web.workspace import current_workspace
+
+
+def _customer(company, value: str | None) -> Customer | None:
+    if not value or not value.isdigit():
+        return None
+    return Customer.objects.filter(company=company, pk=int(value)).first()
+
+
+@login_required
+def dossier_create(request: HttpRequest) -> HttpResponse:
+    """Choose the client, then its échéances and the dossier's fields; open it via the service."""
+    workspace = current_workspace(request)
+    if not workspace.role.may_change:
+        raise PermissionDenied("Votre profil « Consultation » ne permet aucune modification.")
+    company = workspace.company
+    collector_only = workspace.collaborator if workspace.role is Role.COLLECTOR else None
+    source = request.POST if request.method == "POST" else request.GET
+    customer = _customer(company, source.get("customer"))
+    options = {"company": company, "collector_only": collector_only, "customer": customer}
+    if request.method == "POST":
+        form = DossierOpeningForm(request.POST, **options)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                dossier = services.open_dossier(
+                    data["customer"],
+                    today=timezone.localdate(),
+                    user=request.user,
+                    scenario=data["scenario"],
+                    collector=data["collector"],
+                    contact=data["contact"],
+                    priority=data["priority"],
+                    receivables=list(data["receivables"]),
+                    dispute_reason=data["dispute_reason"],
+                    summary=data["summary"],
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                return redirect("dossier_detail", dossier.pk)
+    else:
+        default_collector = collector_only or (customer.default_collector if customer else None)
+        form = DossierOpeningForm(
+            None,
+            initial={
+                "customer": customer,
+                "scenario": Scenario.objects.filter(company=company, is_default=True).first(),
+                "collector": default_collector,
+                "priority": 3,
+            },
+            **options,
+        )
+    return render(
+        request,
+        "worklist/dossier_create.html",
+        {
+            "form": form,
+            "customer": customer,
+            "chosen": {str(v) for v in form["receivables"].value() or ()},
+        },
+    )
