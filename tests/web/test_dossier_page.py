@@ -186,3 +186,17 @@ def test_the_dossier_page_reads_as_many_queries_with_many_interventions_as_with_
 
     assert response.status_code == 200
     assert len(response.context["page"].interventions) == 31
+
+
+def test_the_historique_tab_shows_the_journal_newest_first(client, team):
+    dossier = a_dossier(a_customer(team.company), scenario=a_scenario(team.company))
+    services.set_intervention_status(
+        dossier.interventions.get(), "done", today=dossier.start_date, user=team.manager
+    )
+    client.force_login(team.manager)
+
+    html = client.get(reverse("dossier_detail", args=[dossier.pk])).content.decode()
+
+    history = html[html.index('id="historique"') :]
+    assert "Historique" in html
+    assert history.index("A faire → Réalisée") < history.index(f"Dossier {dossier.number} ouvert")

@@ -23,10 +23,13 @@ from recouvrement.db.models import (
     Dossier,
     DossierReceivable,
     Intervention,
+    JournalEntry,
     Receivable,
 )
 from recouvrement.domain.balances import DossierFigures, dossier_charges, dossier_figures
 from recouvrement.domain.statuses import DossierStatus
+
+TIMELINE_LENGTH = 200  # the dossier page shows the latest changes; the journal keeps all
 
 # Wider than a MoneyField: a sum of many amounts must not overflow.
 TOTAL = DecimalField(max_digits=16, decimal_places=2)
@@ -111,6 +114,7 @@ class DossierPage:
     receivables: list[Receivable]
     interventions: list[Intervention]
     figures: DossierFigures
+    journal: list[JournalEntry]  # « Historique », newest first
 
 
 def dossier_page(company: Company, pk: int) -> DossierPage:
@@ -131,4 +135,9 @@ def dossier_page(company: Company, pk: int) -> DossierPage:
         ((i.planned_date, i.pk, i.penalty_amount) for i in interventions if i.penalty_amount),
     )
     figures = dossier_figures(((r.amount, r.open_amount) for r in receivables), [charges])
-    return DossierPage(dossier, receivables, interventions, figures)
+    journal = list(
+        JournalEntry.objects.filter(dossier=dossier)
+        .select_related("user")
+        .order_by("-at", "-id")[:TIMELINE_LENGTH]
+    )
+    return DossierPage(dossier, receivables, interventions, figures, journal)
