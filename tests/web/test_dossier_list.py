@@ -162,3 +162,25 @@ def test_the_list_shows_fifty_dossiers_per_page(client, team):
     assert "Page 1 sur 2" in first.content.decode()
     assert "Suivante ›" in first.content.decode()
     assert len(second.context["page"].object_list) == 1
+
+
+def test_the_list_filters_by_chargé_and_priority_and_sorts_by_balance(client, team):
+    big = a_customer(team.company, name="Gros Client")
+    small = a_customer(team.company, name="Petit Client")
+    a_dossier(big, priority=1, collector=team.collector, receivables=[a_receivable(big, "9000.00")])
+    a_dossier(
+        small,
+        priority=4,
+        collector=team.other_collector,
+        receivables=[a_receivable(small, "100.00")],
+    )
+    client.force_login(team.manager)
+    url = reverse("dossier_list")
+
+    by_collector = client.get(url, {"charge": team.other_collector.pk}).content.decode()
+    by_priority = client.get(url, {"priorite": 1}).content.decode()
+    by_balance = client.get(url, {"tri": "solde"}).content.decode()
+
+    assert "Petit Client" in by_collector and "Gros Client" not in by_collector
+    assert "Gros Client" in by_priority and "Petit Client" not in by_priority
+    assert by_balance.index("Gros Client") < by_balance.index("Petit Client")

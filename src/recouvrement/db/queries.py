@@ -29,6 +29,13 @@ from recouvrement.db.models import (
 from recouvrement.domain.balances import DossierFigures, dossier_charges, dossier_figures
 from recouvrement.domain.statuses import DossierStatus
 
+# The dossier list's sorts (column headers), each ending with the number: a stable order.
+DOSSIER_ORDERS = {
+    "date": ("-start_date", "-number"),
+    "priorite": ("priority", "-start_date", "-number"),
+    "client": ("customer__name", "-number"),
+    "solde": ("-balance", "-number"),
+}
 TIMELINE_LENGTH = 200  # the dossier page shows the latest changes; the journal keeps all
 
 # Wider than a MoneyField: a sum of many amounts must not overflow.
@@ -57,7 +64,9 @@ def dossier_rows(
     *,
     status: DossierStatus | str | None = None,
     collector: Collaborator | int | None = None,
+    priority: int | None = None,
     search: str = "",
+    order: str = "date",
 ) -> QuerySet[Dossier]:
     """The dossier list: client, chargé and the figures « Factures », « Règlements », « Solde ».
 
@@ -91,8 +100,10 @@ def dossier_rows(
             payments=F("invoices") - F("open_total"),
             balance=F("open_total") + F("charges"),
         )
-        .order_by("-start_date", "-number")
+        .order_by(*DOSSIER_ORDERS.get(order, DOSSIER_ORDERS["date"]))
     )
+    if priority is not None:
+        rows = rows.filter(priority=priority)
     if status:
         rows = rows.filter(status=DossierStatus(status))
     if collector is not None:

@@ -13,6 +13,9 @@ class DossierFilters:
     status: DossierStatus | None
     search: str
     show_all: bool
+    priority: int | None = None
+    collector_id: int | None = None
+    order: str = "date"
 
 
 class DossierFilterForm(forms.Form):
@@ -23,6 +26,19 @@ class DossierFilterForm(forms.Form):
     )
     q = forms.CharField(label="Rechercher", max_length=100, required=False)
     all = forms.BooleanField(label="Tous les dossiers", required=False)
+    priorite = forms.TypedChoiceField(
+        label="Priorité",
+        choices=[("", "Toutes"), *((n, str(n)) for n in range(1, 6))],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    charge = forms.IntegerField(label="Chargé", required=False, min_value=1)
+    tri = forms.ChoiceField(
+        label="Tri",
+        choices=[(key, key) for key in ("date", "priorite", "client", "solde")],
+        required=False,
+    )
 
     def filters(self) -> DossierFilters:
         self.is_valid()
@@ -31,5 +47,8 @@ class DossierFilterForm(forms.Form):
         return DossierFilters(
             status=DossierStatus(status) if status else None,
             search=data.get("q", ""),
-            show_all=data.get("all", False),
+            show_all=data.get("all", False) or bool(data.get("charge")),
+            priority=data.get("priorite"),
+            collector_id=data.get("charge"),
+            order=data.get("tri") or "date",
         )

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from recouvrement.db.models import Dossier
+from recouvrement.db.models import Collaborator, Dossier
 from recouvrement.db.queries import dossier_page, dossier_rows
 from recouvrement.domain.statuses import DossierStatus
 from recouvrement.web.forms import DossierFilterForm
@@ -20,11 +20,14 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     workspace = current_workspace(request)
     filters = DossierFilterForm(request.GET).filters()
     own_only = workspace.own_dossiers_by_default and not filters.show_all
+    collector = workspace.collaborator if own_only else filters.collector_id
     rows = dossier_rows(
         workspace.company,
         status=filters.status,
-        collector=workspace.collaborator if own_only else None,
+        collector=collector,
+        priority=filters.priority,
         search=filters.search,
+        order=filters.order,
     )
     page = Paginator(rows, DOSSIERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -35,6 +38,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "own_only": own_only,
             "statuses": list(DossierStatus),
+            "collectors": Collaborator.objects.filter(company=workspace.company, is_collector=True),
         },
     )
 
