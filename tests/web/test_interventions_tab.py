@@ -496,3 +496,26 @@ def test_an_intervention_of_another_company_is_not_found(client, team):
     ]
 
     assert [r.status_code for r in responses] == [404, 404, 404, 404]
+
+
+def test_a_collector_attaches_a_document_to_a_done_intervention(client, team, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    dossier = a_dossier(
+        a_customer(team.company), scenario=a_scenario(team.company), collector=team.collector
+    )
+    done = dossier.interventions.get()
+    services.set_intervention_status(done, "done", today=dossier.start_date, user=None)
+    client.force_login(team.collector_user)
+
+    page = client.get(reverse("dossier_detail", args=[dossier.pk]), {"modifier": done.pk})
+    response = client.post(
+        reverse("intervention_attach", args=[done.pk]),
+        {"document": SimpleUploadedFile("ar.pdf", b"%PDF-1.4 accuse", "application/pdf")},
+    )
+
+    assert (
+        "Sélectionner" in client.get(reverse("dossier_detail", args=[dossier.pk])).content.decode()
+    )
+    assert "Attacher un document" in page.content.decode()
+    assert response.status_code in (200, 302)
+    assert AttachedDocument.objects.get(intervention=done).original_name == "ar.pdf"

@@ -47,7 +47,8 @@ class Row:
 
     @property
     def may_select(self) -> bool:
-        return self.may_edit or len(self.statuses) > 1
+        """Every row can be selected: a done one still takes its document (S10) or is deleted."""
+        return True
 
 
 @dataclass(frozen=True)
