@@ -112,6 +112,13 @@ def set_intervention_status(
 
 
 _UNCHANGED: Any = object()
+# The journal names what changed the way the ligne de saisie labels it.
+FIELD_LABELS = {
+    "planned_date": "date",
+    "contact_id": "contact",
+    "comment": "commentaire",
+    "action_type": "type d'action",
+}
 
 
 @use_case
@@ -158,7 +165,7 @@ def update_intervention(
     record(
         dossier,
         "intervention_updated",
-        f"« {current.label} » modifiée ({', '.join(new)}).",
+        f"« {current.label} » modifiée ({', '.join(FIELD_LABELS.get(n, n) for n in new)}).",
         user=user,
         intervention=current,
         before=old,
