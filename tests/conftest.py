@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 
 from recouvrement.db.models import Collaborator, Company
+from recouvrement.db.models.rates import seed_published_rates
 from recouvrement.domain.statuses import Role
 from tests.builders import a_collector, a_company, a_user
 
@@ -39,3 +40,13 @@ def team(db) -> Team:
         other_collector=a_collector(company, other_user, "Benali"),
         reader=a_user(company, Role.READ_ONLY, "lecture"),
     )
+
+
+@pytest.fixture(autouse=True)
+def _published_rates(request):
+    """A transactional test starts after another one's `flush`, which wiped what the
+    migrations seeded: put the published rates back (the other tests see them anyway)."""
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        seed_published_rates()

@@ -13,7 +13,7 @@ from tests.builders import a_customer, a_dossier, a_scenario
 
 pytestmark = [
     pytest.mark.postgresql,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 TODAY = date(2026, 11, 2)
 

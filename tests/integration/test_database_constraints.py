@@ -175,7 +175,7 @@ def test_model_validation_names_the_rule_in_french(team):
     assert "Un scénario porte déjà ce nom." in refused.value.messages
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_only_wiping_the_whole_database_removes_journal_rows(team):
     a_dossier(a_customer(team.company))
 

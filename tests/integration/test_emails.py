@@ -383,7 +383,7 @@ def test_an_email_whose_intervention_was_done_by_hand_is_not_sent(team, mail_ser
 
 
 @pytest.mark.postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_workers_at_once_claim_different_rows_and_send_each_email_once(team, mail_server):
     if connection.vendor != "postgresql":
         pytest.skip("SKIP LOCKED between two connections is checked on PostgreSQL")

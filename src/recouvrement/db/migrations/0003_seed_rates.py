@@ -2,22 +2,13 @@
 
 from django.db import migrations
 
-from recouvrement.domain.rates import ECB_REFI_RATES, LEGAL_RATES_OTHER_CASES
-
-ECB_SOURCE = "BCE, taux des opérations principales de refinancement"
-LEGAL_SOURCE = "Arrêté semestriel, taux de l'intérêt légal « tous les autres cas »"
+from recouvrement.db.models.rates import seed_published_rates
 
 
 def seed(apps, schema_editor):
-    for model, rows, source in (
-        ("EcbRate", ECB_REFI_RATES, ECB_SOURCE),
-        ("LegalRate", LEGAL_RATES_OTHER_CASES, LEGAL_SOURCE),
-    ):
-        rate_model = apps.get_model("recouvrement", model)
-        for day, rate in rows:
-            rate_model.objects.get_or_create(
-                effective_date=day, defaults={"rate": rate, "source": source}
-            )
+    seed_published_rates(
+        apps.get_model("recouvrement", "EcbRate"), apps.get_model("recouvrement", "LegalRate")
+    )
 
 
 class Migration(migrations.Migration):

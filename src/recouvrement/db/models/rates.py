@@ -6,7 +6,7 @@ Seeded with the published values (domain.rates); a manager adds each new semeste
 from django.db import models
 from django.db.models import Q
 
-from recouvrement.domain.rates import RateTable
+from recouvrement.domain.rates import ECB_REFI_RATES, LEGAL_RATES_OTHER_CASES, RateTable
 
 
 class _Rate(models.Model):
@@ -51,3 +51,20 @@ class LegalRate(_Rate):
         constraints = [
             models.CheckConstraint(condition=Q(rate__gte=0, rate__lte=50), name="legal_rate_range")
         ]
+
+
+ECB_SOURCE = "BCE, taux des opérations principales de refinancement"
+LEGAL_SOURCE = "Arrêté semestriel, taux de l'intérêt légal « tous les autres cas »"
+
+
+def seed_published_rates(ecb_model=EcbRate, legal_model=LegalRate) -> None:
+    """The published rates of domain.rates, added where missing (the migration passes its
+    historical models; tests put them back after a `flush`)."""
+    for model, rows, source in (
+        (ecb_model, ECB_REFI_RATES, ECB_SOURCE),
+        (legal_model, LEGAL_RATES_OTHER_CASES, LEGAL_SOURCE),
+    ):
+        for day, rate in rows:
+            model.objects.get_or_create(
+                effective_date=day, defaults={"rate": rate, "source": source}
+            )
