@@ -187,3 +187,135 @@ def save_collaborator(collaborator: Collaborator, *, user: AbstractBaseUser | No
     collaborator.full_clean()
     collaborator.save()
     return collaborator
+
+
+# --- Clients (M2) and listes (M7) -------------------------------------------------------------
+
+from recouvrement.db.models import (  # noqa: E402
+    Contact,
+    Customer,
+    DisputeReason,
+    Dossier,
+    Resolution,
+)
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    """One contact of the client's editor; `contact_id` None: a new one; `delete`: removed."""
+
+    last_name: str
+    contact_id: int | None = None
+    civility: str = ""
+    first_name: str = ""
+    function: str = ""
+    email: str = ""
+    phone: str = ""
+    delete: bool = False
+
+
+_CONTACT_FIELDS = ("civility", "last_name", "first_name", "function", "email", "phone")
+
+
+@use_case
+def save_customer(
+    customer: Customer, contacts: Sequence[ContactRow], *, user: AbstractBaseUser | None
+) -> Customer:
+    """A manager records a client and its contacts in one go; a code is unique per company.
+    Deleting a contact used by a dossier or an intervention leaves them without contact."""
+    _require_manager(user, customer.company_id, "les clients")
+    customer.code = customer.code.strip()
+    customer.name = customer.name.strip()
+    if not customer.code or not customer.name:
+        raise RuleViolation("Le code et le nom du client sont obligatoires.", "customer_name")
+    taken = Customer.objects.filter(company_id=customer.company_id, code=customer.code)
+    if taken.exclude(pk=customer.pk).exists():
+        raise RuleViolation("Un client porte déjà ce code.", "customer_code_taken")
+    if (
+        customer.default_collector_id is not None
+        and not Collaborator.objects.filter(
+            pk=customer.default_collector_id, company_id=customer.company_id, is_collector=True
+        ).exists()
+    ):
+        raise RuleViolation(
+            "Le chargé par défaut doit être un chargé de recouvrement de la société.",
+            "customer_collector",
+        )
+    customer.full_clean(validate_unique=False, validate_constraints=False)
+    customer.save()
+    existing = {contact.pk: contact for contact in customer.contacts.all()}
+    for position, row in enumerate(contacts, start=1):
+        if row.contact_id is not None and row.contact_id not in existing:
+            raise RuleViolation(f"Contact {position} inconnu pour ce client.", "contact_unknown")
+        if row.delete:
+            if row.contact_id is not None:
+                existing[row.contact_id].delete()
+            continue
+        if not row.last_name.strip():
+            raise RuleViolation(f"Contact {position} : le nom est obligatoire.", "contact_name")
+        contact = existing[row.contact_id] if row.contact_id else Contact(customer=customer)
+        for field in _CONTACT_FIELDS:
+            setattr(contact, field, (getattr(row, field) or "").strip())
+        contact.full_clean()
+        contact.save()
+    return customer
+
+
+LIST_LABEL_MAX = 35
+LIST_MODELS = {"dispute_reason": DisputeReason, "resolution": Resolution}
+
+
+def _list_model(kind: str) -> type[DisputeReason] | type[Resolution]:
+    if kind not in LIST_MODELS:
+        raise RuleViolation("Liste inconnue.", "list_unknown")
+    return LIST_MODELS[kind]
+
+
+def _check_label(model, company_id: int, label: str, pk: int | None = None) -> str:
+    label = label.strip()
+    if not label or len(label) > LIST_LABEL_MAX:
+        raise RuleViolation(
+            f"Le libellé est obligatoire et fait au plus {LIST_LABEL_MAX} caractères.",
+            "list_label",
+        )
+    if model.objects.filter(company_id=company_id, label=label).exclude(pk=pk).exists():
+        raise RuleViolation(f"« {label} » existe déjà dans la liste.", "list_label_taken")
+    return label
+
+
+@use_case
+def add_list_value(company: Company, kind: str, label: str, *, user: AbstractBaseUser | None):
+    """A manager adds a motif de litige (`kind` "dispute_reason") or a résolution."""
+    _require_manager(user, company.pk, "les listes")
+    model = _list_model(kind)
+    return model.objects.create(company=company, label=_check_label(model, company.pk, label))
+
+
+@use_case
+def rename_list_value(
+    company: Company, kind: str, pk: int, label: str, *, user: AbstractBaseUser | None
+):
+    _require_manager(user, company.pk, "les listes")
+    model = _list_model(kind)
+    value = model.objects.filter(company=company, pk=pk).first()
+    if value is None:
+        raise RuleViolation("Valeur inconnue dans cette liste.", "list_value_unknown")
+    value.label = _check_label(model, company.pk, label, pk=pk)
+    value.save(update_fields=["label"])
+    return value
+
+
+@use_case
+def delete_list_value(company: Company, kind: str, pk: int, *, user: AbstractBaseUser | None):
+    """A value that a dossier uses stays (PROTECT): refused in French."""
+    _require_manager(user, company.pk, "les listes")
+    model = _list_model(kind)
+    value = model.objects.filter(company=company, pk=pk).first()
+    if value is None:
+        raise RuleViolation("Valeur inconnue dans cette liste.", "list_value_unknown")
+    if Dossier.objects.filter(**{kind: value}).exists():
+        raise RuleViolation(
+            f"« {value.label} » est utilisé par des dossiers : il ne peut pas être supprimé.",
+            "list_value_in_use",
+        )
+    value.delete()

@@ -3,9 +3,9 @@
 from django import forms
 from django.contrib.auth.models import User
 
-from recouvrement.db.models import Collaborator, Company, LetterTemplate
+from recouvrement.db.models import Collaborator, Company, Customer, LetterTemplate
 from recouvrement.domain.statuses import ActionType, DossierStatus
-from recouvrement.services.configuration import StepRow
+from recouvrement.services.configuration import ContactRow, StepRow
 
 ACTION_CHOICES = [(a.value, a.label) for a in ActionType]
 STATUS_CHOICES = [("", "—")] + [(s.value, s.label) for s in DossierStatus if s.is_open]
@@ -98,3 +98,98 @@ class CollaboratorForm(forms.ModelForm):
         users = self.fields["user"]
         users.queryset = User.objects.filter(memberships__company=company).order_by("username")
         users.empty_label = "— aucun —"
+
+
+# --- Clients et listes -----------------------------------------------------------------------
+
+
+class CustomerForm(forms.ModelForm):
+    class Meta:
+        model = Customer
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "address",
+            "postal_code",
+            "city",
+            "email",
+            "phone",
+            "payment_terms_days",
+            "default_collector",
+            "excluded_from_collection",
+            "excluded_from_penalties",
+        ]
+        labels = {
+            "code": "Code client",
+            "name": "Raison sociale ou nom",
+            "kind": "Type",
+            "address": "Adresse",
+            "postal_code": "Code postal",
+            "city": "Ville",
+            "email": "E-mail",
+            "phone": "Téléphone",
+            "payment_terms_days": "Délai de paiement (jours)",
+            "default_collector": "Chargé de recouvrement par défaut",
+            "excluded_from_collection": "Exclu du recouvrement",
+            "excluded_from_penalties": "Exclu des pénalités",
+        }
+
+    penalty_rate = forms.DecimalField(
+        label="Taux de pénalités contractuel (%)",
+        required=False,
+        max_digits=6,
+        decimal_places=3,
+        min_value=0,
+        localize=True,
+        help_text="Vide : taux BCE + 10 points. Au moins 3 fois le taux de l'intérêt légal.",
+    )
+
+    def __init__(self, *args, company: Company, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["penalty_rate"].initial = self.instance.contractual_penalty_rate
+        collectors = self.fields["default_collector"]
+        collectors.queryset = Collaborator.objects.filter(company=company, is_collector=True)
+        collectors.empty_label = "— aucun —"
+
+    def validate_unique(self) -> None:
+        """The service checks the code (its message is the French one)."""
+
+
+class ContactForm(forms.Form):
+    """One contact row; an empty new row is ignored."""
+
+    contact_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    civility = forms.CharField(label="Civilité", max_length=12, required=False)
+    last_name = forms.CharField(label="Nom", max_length=35, required=False)
+    first_name = forms.CharField(label="Prénom", max_length=35, required=False)
+    function = forms.CharField(label="Fonction", max_length=35, required=False)
+    email = forms.EmailField(label="E-mail", required=False)
+    phone = forms.CharField(label="Téléphone", max_length=21, required=False)
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not data.get("contact_id") and not any(
+            (data.get(name) or "").strip() for name in CONTACT_FIELDS
+        )
+
+    def row(self) -> ContactRow:
+        data = self.cleaned_data
+        return ContactRow(
+            contact_id=data.get("contact_id"),
+            delete=bool(data.get("DELETE")),
+            **{name: data.get(name) or "" for name in CONTACT_FIELDS},
+        )
+
+
+CONTACT_FIELDS = ("civility", "last_name", "first_name", "function", "email", "phone")
+ContactFormSet = forms.formset_factory(ContactForm, extra=1, can_delete=True)
+
+
+def contact_rows(formset) -> list[ContactRow]:
+    return [form.row() for form in formset.forms if not form.is_blank()]
+
+
+class ListValueForm(forms.Form):
+    label = forms.CharField(label="Libellé", max_length=35)

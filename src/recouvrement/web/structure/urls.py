@@ -14,4 +14,8 @@ urlpatterns = [
     path("collaborateurs/", views.collaborator_list, name="collaborator_list"),
     path("collaborateurs/nouveau/", views.collaborator_edit, name="collaborator_create"),
     path("collaborateurs/<int:pk>/", views.collaborator_edit, name="collaborator_edit"),
+    path("clients/", views.customer_list, name="customer_list"),
+    path("clients/nouveau/", views.customer_edit, name="customer_create"),
+    path("clients/<int:pk>/", views.customer_edit, name="customer_edit"),
+    path("listes/", views.list_values, name="list_values"),
 ]

@@ -3,31 +3,48 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
-from recouvrement.db.models import Collaborator, Dossier, Intervention, LetterTemplate, Scenario
+from recouvrement.db.models import (
+    Collaborator,
+    Customer,
+    Dossier,
+    Intervention,
+    LetterTemplate,
+    Scenario,
+)
 from recouvrement.db.models import Step as ScenarioStep
 from recouvrement.documents import render_letters
 from recouvrement.domain.letter_templates import VARIABLES
 from recouvrement.domain.rules import RuleViolation
 from recouvrement.domain.statuses import Role
 from recouvrement.services.configuration import (
+    LIST_MODELS,
+    add_list_value,
     create_scenario_with_steps,
+    delete_list_value,
+    rename_list_value,
     save_collaborator,
+    save_customer,
     update_scenario_steps,
 )
 from recouvrement.services.letters import compose_letters, ensure_default_templates
 from recouvrement.services.letters import save_letter_template as save_template
+from recouvrement.services.penalties import set_contractual_rate
 from recouvrement.web.structure.forms import (
+    CONTACT_FIELDS,
     CollaboratorForm,
+    ContactFormSet,
+    CustomerForm,
     LetterTemplateForm,
     ScenarioForm,
     StepFormSet,
+    contact_rows,
     ordered_rows,
 )
 from recouvrement.web.workspace import Workspace, current_workspace
@@ -297,6 +314,142 @@ def collaborator_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
         {
             "collaborator": collaborator,
             "form": form,
+            "errors": errors,
+            "may_change": workspace.role is Role.MANAGER,
+        },
+        status=400 if errors else 200,
+    )
+
+
+# --- Clients ---------------------------------------------------------------------------------
+
+CONTACTS_PREFIX = "contacts"
+
+
+@login_required
+def customer_list(request: HttpRequest) -> HttpResponse:
+    workspace = _workspace_for(request)
+    search = (request.GET.get("q") or "").strip()
+    customers = (
+        Customer.objects.filter(company=workspace.company)
+        .select_related("default_collector")
+        .annotate(
+            open_count=Count("receivables", filter=Q(receivables__open_amount__gt=0)),
+            open_total=Sum("receivables__open_amount", filter=Q(receivables__open_amount__gt=0)),
+        )
+    )
+    if search:
+        customers = customers.filter(Q(code__icontains=search) | Q(name__icontains=search))
+    return render(
+        request,
+        "structure/customer_list.html",
+        {
+            "customers": customers,
+            "search": search,
+            "may_change": workspace.role is Role.MANAGER,
+        },
+    )
+
+
+def _contact_initial(customer: Customer) -> list[dict]:
+    if customer.pk is None:
+        return []
+    return [
+        {
+            "contact_id": contact.pk,
+            **{name: getattr(contact, name) for name in CONTACT_FIELDS},
+        }
+        for contact in customer.contacts.all()
+    ]
+
+
+@login_required
+def customer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    workspace = _workspace_for(request)
+    company = workspace.company
+    if pk is None:
+        if workspace.role is not Role.MANAGER:
+            raise PermissionDenied("Seul un responsable recouvrement peut créer un client.")
+        customer = Customer(company=company)
+    else:
+        customer = get_object_or_404(Customer, pk=pk, company=company)
+    errors: list[str] = []
+    if request.method == "POST":
+        form = CustomerForm(request.POST, instance=customer, company=company)
+        formset = ContactFormSet(request.POST, prefix=CONTACTS_PREFIX)
+        if form.is_valid() and formset.is_valid():
+            rate = form.cleaned_data.get("penalty_rate")
+            try:
+                with transaction.atomic():  # the client and its rate, or nothing
+                    saved = save_customer(form.instance, contact_rows(formset), user=request.user)
+                    if rate != saved.contractual_penalty_rate:
+                        set_contractual_rate(
+                            saved, rate, today=timezone.localdate(), user=request.user
+                        )
+            except ValidationError as refused:
+                if pk is None:
+                    customer.pk = None  # rolled back: the page still creates a new client
+                errors = refused.messages
+            else:
+                return redirect("customer_edit", saved.pk)
+        else:
+            errors = ["Corrigez les champs signalés."]
+    else:
+        form = CustomerForm(instance=customer, company=company)
+        formset = ContactFormSet(initial=_contact_initial(customer), prefix=CONTACTS_PREFIX)
+    return render(
+        request,
+        "structure/customer_form.html",
+        {
+            "customer": customer,
+            "form": form,
+            "formset": formset,
+            "errors": errors,
+            "may_change": workspace.role is Role.MANAGER,
+        },
+        status=400 if errors else 200,
+    )
+
+
+# --- Listes (motifs de litige, résolutions) --------------------------------------------------
+
+LIST_TITLES = {"dispute_reason": "Motifs de litige", "resolution": "Résolutions"}
+
+
+@login_required
+def list_values(request: HttpRequest) -> HttpResponse:
+    workspace = _workspace_for(request)
+    company = workspace.company
+    errors: list[str] = []
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        action = request.POST.get("action", "")
+        label = request.POST.get("label", "")
+        pk = request.POST.get("pk") or ""
+        if kind in LIST_MODELS and pk.isdigit():  # another company's value: not found
+            get_object_or_404(LIST_MODELS[kind], pk=pk, company=company)
+        try:
+            if action == "add":
+                add_list_value(company, kind, label, user=request.user)
+            elif action == "rename" and pk.isdigit():
+                rename_list_value(company, kind, int(pk), label, user=request.user)
+            elif action == "delete" and pk.isdigit():
+                delete_list_value(company, kind, int(pk), user=request.user)
+            else:
+                errors = ["Action inconnue."]
+        except ValidationError as refused:
+            errors = refused.messages
+        if not errors:
+            return redirect("list_values")
+    lists = [
+        {"kind": kind, "title": title, "values": LIST_MODELS[kind].objects.filter(company=company)}
+        for kind, title in LIST_TITLES.items()
+    ]
+    return render(
+        request,
+        "structure/list_values.html",
+        {
+            "lists": lists,
             "errors": errors,
             "may_change": workspace.role is Role.MANAGER,
         },
