@@ -168,6 +168,31 @@ def cmd_send_emails(args: argparse.Namespace) -> dict:
     return summary.as_json()
 
 
+def cmd_open_dossiers(args: argparse.Namespace) -> dict:
+    today = parse_date(args.date)
+    _setup()
+    from decimal import Decimal, InvalidOperation
+
+    from recouvrement.db.models import Company
+    from recouvrement.services import open_overdue_dossiers
+
+    try:
+        minimum = Decimal(args.min_amount.replace(",", ".")) if args.min_amount else None
+    except InvalidOperation:
+        raise CommandError(f"Montant minimum invalide : « {args.min_amount} ».") from None
+    totals = {"date": today.isoformat(), "opened": 0, "below_minimum": 0, "refused": 0}
+    for company in Company.objects.order_by("pk"):
+        summary = open_overdue_dossiers(company, today=today, user=None, min_amount=minimum)
+        for key, value in summary.as_json().items():
+            totals[key] += value
+        for line in summary.refused:
+            print(f"Refusé — {line}")
+        numbers = ", ".join(d.number for d in summary.opened[:10])
+        more = "…" if len(summary.opened) > 10 else ""
+        print(f"{company} : {len(summary.opened)} dossier(s) ouvert(s) {numbers}{more}".rstrip())
+    return totals
+
+
 def cmd_bench(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="recouvrement-bench-") as folder:
         url = os.environ.get("RECOUVREMENT_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
@@ -226,6 +251,14 @@ def build_parser() -> argparse.ArgumentParser:
     emails.add_argument("--limit", type=int, default=500, help="nombre maximal d'e-mails")
     emails.add_argument("--json", action="store_true", help="résumé JSON en dernière ligne")
     emails.set_defaults(run=cmd_send_emails)
+
+    opening = commands.add_parser(
+        "open-dossiers", help="ouvre un dossier par client en retard non suivi (B5)"
+    )
+    opening.add_argument("--date", help="date de référence (défaut : aujourd'hui)")
+    opening.add_argument("--min-amount", help="total échu minimum (défaut : celui de la société)")
+    opening.add_argument("--json", action="store_true", help="résumé JSON en dernière ligne")
+    opening.set_defaults(run=cmd_open_dossiers)
 
     bench = commands.add_parser("bench", help="bancs d'essai des budgets de performance")
     bench.add_argument("--size", type=int, default=10_000, help="nombre de dossiers")

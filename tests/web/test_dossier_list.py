@@ -184,3 +184,16 @@ def test_the_list_filters_by_chargé_and_priority_and_sorts_by_balance(client, t
     assert "Petit Client" in by_collector and "Gros Client" not in by_collector
     assert "Gros Client" in by_priority and "Petit Client" not in by_priority
     assert by_balance.index("Gros Client") < by_balance.index("Petit Client")
+
+
+def test_the_manager_opens_the_dossiers_of_late_customers_with_one_button(client, team):
+    late = a_customer(team.company, name="Client En Retard")
+    a_receivable(late, "700.00", date(2026, 9, 1))
+    client.force_login(team.manager)
+
+    response = client.post(reverse("dossiers_open_overdue"), follow=True)
+
+    assert "1 dossier ouvert." in response.content.decode()
+    assert late.dossiers.count() == 1
+    client.force_login(team.collector_user)
+    assert client.post(reverse("dossiers_open_overdue")).status_code == 403

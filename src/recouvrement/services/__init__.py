@@ -20,10 +20,12 @@ from recouvrement.services.letters import (
     print_letters,
     save_letter_template,
 )
+from recouvrement.services.opening import OpeningSummary, open_overdue_dossiers
 from recouvrement.services.penalties import set_contractual_rate
 from recouvrement.services.scenarios import StepInput, create_scenario
 
 __all__ = [
+    "OpeningSummary",
     "PrepareSummary",
     "PrintResult",
     "StepInput",
@@ -34,6 +36,7 @@ __all__ = [
     "create_scenario",
     "delete_intervention",
     "open_dossier",
+    "open_overdue_dossiers",
     "prepare_due",
     "prepare_next_intervention",
     "print_due_letters",

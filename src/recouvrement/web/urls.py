@@ -17,6 +17,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dossier_list"), name="home"),
     path("dossiers/", views.dossier_list, name="dossier_list"),
     path("dossiers/<int:pk>/", views.dossier_detail, name="dossier_detail"),
+    path("dossiers/ouvrir-les-retards/", views.dossiers_open_overdue, name="dossiers_open_overdue"),
     path("", include("recouvrement.web.interventions.urls")),
     path("", include("recouvrement.web.worklist.urls")),
     path("structure/", include("recouvrement.web.structure.urls")),

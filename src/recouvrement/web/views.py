@@ -1,13 +1,18 @@
 """Views: read the request, call a read query or a service, render French HTML."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from recouvrement.db.models import Collaborator, Dossier
 from recouvrement.db.queries import dossier_page, dossier_rows
 from recouvrement.domain.statuses import DossierStatus
+from recouvrement.services import open_overdue_dossiers
 from recouvrement.web.forms import DossierFilterForm
 from recouvrement.web.workspace import current_workspace
 
@@ -52,3 +57,18 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Dossier.DoesNotExist:
         raise Http404("Ce dossier de recouvrement n'existe pas.") from None
     return render(request, "dossiers/dossier_detail.html", {"page": page})
+
+
+@login_required
+@require_POST
+def dossiers_open_overdue(request: HttpRequest) -> HttpResponse:
+    """B5, the button: a dossier per customer with overdue échéances nobody follows yet."""
+    workspace = current_workspace(request)
+    summary = open_overdue_dossiers(
+        workspace.company, today=timezone.localdate(), user=request.user
+    )
+    opened = len(summary.opened)
+    messages.success(request, f"{opened} dossier{pluralize(opened)} ouvert{pluralize(opened)}.")
+    for refusal in summary.refused:
+        messages.error(request, refusal)
+    return redirect("dossier_list")
