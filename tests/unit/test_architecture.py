@@ -52,3 +52,17 @@ def test_the_domain_reads_no_clock():
 
     for forbidden in ("date.today(", "datetime.now(", "time.time(", "timezone.now("):
         assert forbidden not in sources
+
+
+def test_the_readers_import_only_the_domain():
+    readers = Path(recouvrement.domain.__file__).parent.parent / "imports"
+    offenders = {
+        f"{path.name}: {module}"
+        for path in readers.glob("*.py")
+        for module in imported_modules(path)
+        if module.split(".")[0] == "django"
+        or (module.startswith("recouvrement.") and not module.startswith("recouvrement.domain"))
+    }
+
+    assert list(readers.glob("*.py"))
+    assert offenders == set()
