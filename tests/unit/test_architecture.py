@@ -61,7 +61,10 @@ def test_the_readers_import_only_the_domain():
         for path in readers.glob("*.py")
         for module in imported_modules(path)
         if module.split(".")[0] == "django"
-        or (module.startswith("recouvrement.") and not module.startswith("recouvrement.domain"))
+        or (
+            module.startswith("recouvrement.")
+            and not module.startswith(("recouvrement.domain", "recouvrement.imports"))
+        )
     }
 
     assert list(readers.glob("*.py"))
