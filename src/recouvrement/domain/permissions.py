@@ -14,6 +14,13 @@ OTHER_COLLECTOR = RuleViolation(
 )
 
 
+def check_manager(role: Role, what: str) -> None:
+    """Configuration and series actions belong to the « Responsable recouvrement » (§1);
+    `what` ends the French sentence: « peut configurer les scénarios »."""
+    if role is not Role.MANAGER:
+        raise RuleViolation(f"Seul un responsable recouvrement {what}.", "read_only")
+
+
 def check_may_change_dossier(
     role: Role, user_collaborator_id: int | None, dossier_collector_id: int | None
 ) -> None:

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 
 from recouvrement.db.models import Collaborator, Dossier, Membership
-from recouvrement.domain.permissions import check_may_change_dossier
+from recouvrement.domain.permissions import check_manager, check_may_change_dossier
 from recouvrement.domain.rules import RuleViolation
 from recouvrement.domain.statuses import Role
 
@@ -28,6 +28,11 @@ def collaborator_id_of(user: AbstractBaseUser | None) -> int | None:
     if user is SYSTEM:
         return None
     return Collaborator.objects.filter(user=user).values_list("id", flat=True).first()
+
+
+def require_manager(user: AbstractBaseUser | None, company_id: int, what: str) -> None:
+    """Refuse (PermissionDenied) unless the user is a manager of the company."""
+    check_manager(role_of(user, company_id), what)
 
 
 def require_change(user: AbstractBaseUser | None, dossier: Dossier) -> Role:

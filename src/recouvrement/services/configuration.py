@@ -16,8 +16,8 @@ from recouvrement.db.models import (
     Step,
 )
 from recouvrement.domain.rules import RuleViolation
-from recouvrement.domain.statuses import ActionType, DossierStatus, Role
-from recouvrement.services.actors import role_of
+from recouvrement.domain.statuses import ActionType, DossierStatus
+from recouvrement.services.actors import require_manager
 from recouvrement.services.scenarios import NAME_MAX, StepInput, check_step, create_scenario
 from recouvrement.services.use_case import use_case
 
@@ -49,13 +49,6 @@ class StepRow:
         )
 
 
-def _require_manager(user: AbstractBaseUser | None, company_id: int, what: str) -> None:
-    if role_of(user, company_id) is not Role.MANAGER:
-        raise RuleViolation(
-            f"Seul un responsable recouvrement peut configurer {what}.", "read_only"
-        )
-
-
 def _templates_of(company: Company, rows: Sequence[StepRow]) -> dict[int, LetterTemplate]:
     """Each row's letter template, checked to belong to the company and to suit the action."""
     wanted = {row.letter_template_id for row in rows if row.letter_template_id}
@@ -84,7 +77,7 @@ def create_scenario_with_steps(
     is_default: bool = False,
 ) -> Scenario:
     """`create_scenario`, then each step's letter template, in one transaction."""
-    _require_manager(user, company.pk, "les scénarios")
+    require_manager(user, company.pk, "peut configurer les scénarios")
     templates = _templates_of(company, rows)
     scenario = create_scenario(
         company, name, [row.as_input() for row in rows], user=user, is_default=is_default
@@ -108,7 +101,7 @@ def update_scenario_steps(
 ) -> Scenario:
     """The scenario's steps become `rows`, in that order: rows change or add steps, and a step
     missing from `rows` is deleted unless an intervention already used it."""
-    _require_manager(user, scenario.company_id, "les scénarios")
+    require_manager(user, scenario.company_id, "peut configurer les scénarios")
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     if name is not None:
         name = name.strip()
@@ -167,7 +160,7 @@ def update_scenario_steps(
 def save_collaborator(collaborator: Collaborator, *, user: AbstractBaseUser | None) -> Collaborator:
     """A manager records a collaborator; a linked user belongs to the company and to one
     collaborator at most."""
-    _require_manager(user, collaborator.company_id, "les collaborateurs")
+    require_manager(user, collaborator.company_id, "peut configurer les collaborateurs")
     if not collaborator.last_name.strip():
         raise RuleViolation("Le nom du collaborateur est obligatoire.", "collaborator_name")
     linked = collaborator.user_id
@@ -223,7 +216,7 @@ def save_customer(
 ) -> Customer:
     """A manager records a client and its contacts in one go; a code is unique per company.
     Deleting a contact used by a dossier or an intervention leaves them without contact."""
-    _require_manager(user, customer.company_id, "les clients")
+    require_manager(user, customer.company_id, "peut configurer les clients")
     customer.code = customer.code.strip()
     customer.name = customer.name.strip()
     if not customer.code or not customer.name:
@@ -286,7 +279,7 @@ def _check_label(model, company_id: int, label: str, pk: int | None = None) -> s
 @use_case
 def add_list_value(company: Company, kind: str, label: str, *, user: AbstractBaseUser | None):
     """A manager adds a motif de litige (`kind` "dispute_reason") or a résolution."""
-    _require_manager(user, company.pk, "les listes")
+    require_manager(user, company.pk, "peut configurer les listes")
     model = _list_model(kind)
     return model.objects.create(company=company, label=_check_label(model, company.pk, label))
 
@@ -295,7 +288,7 @@ def add_list_value(company: Company, kind: str, label: str, *, user: AbstractBas
 def rename_list_value(
     company: Company, kind: str, pk: int, label: str, *, user: AbstractBaseUser | None
 ):
-    _require_manager(user, company.pk, "les listes")
+    require_manager(user, company.pk, "peut configurer les listes")
     model = _list_model(kind)
     value = model.objects.filter(company=company, pk=pk).first()
     if value is None:
@@ -308,7 +301,7 @@ def rename_list_value(
 @use_case
 def delete_list_value(company: Company, kind: str, pk: int, *, user: AbstractBaseUser | None):
     """A value that a dossier uses stays (PROTECT): refused in French."""
-    _require_manager(user, company.pk, "les listes")
+    require_manager(user, company.pk, "peut configurer les listes")
     model = _list_model(kind)
     value = model.objects.filter(company=company, pk=pk).first()
     if value is None:

@@ -37,8 +37,8 @@ from recouvrement.domain.letters import (
 )
 from recouvrement.domain.penalties import DossierPenalties
 from recouvrement.domain.rules import RuleViolation
-from recouvrement.domain.statuses import ActionType, InterventionStatus, Role
-from recouvrement.services.actors import require_change, role_of
+from recouvrement.domain.statuses import ActionType, InterventionStatus
+from recouvrement.services.actors import require_change, require_manager
 from recouvrement.services.journal import journal_entry
 from recouvrement.services.penalties import dossier_penalties_on, receivables_due
 from recouvrement.services.use_case import use_case
@@ -327,10 +327,7 @@ def save_letter_template(
 ) -> LetterTemplate:
     """« Mise en page » (S6): a manager saves a letter template once it parses; a template
     with an error is refused with its line, and the one in use stays as it was."""
-    if role_of(user, template.company_id) is not Role.MANAGER:
-        raise RuleViolation(
-            "Seul un responsable recouvrement peut modifier les modèles de courrier.", "read_only"
-        )
+    require_manager(user, template.company_id, "peut modifier les modèles de courrier")
     parse_template(template.subject, template.body)
     if not template.code:
         template.code = slugify(template.name)[:40] or "modele"

@@ -11,9 +11,7 @@ from django.db.models import Exists, OuterRef
 
 from recouvrement.db.models import Company, Dossier, DossierReceivable, Receivable, Scenario
 from recouvrement.domain.money import format_amount
-from recouvrement.domain.rules import RuleViolation
-from recouvrement.domain.statuses import Role
-from recouvrement.services.actors import role_of
+from recouvrement.services.actors import require_manager
 from recouvrement.services.dossiers import open_dossier
 from recouvrement.services.use_case import use_case
 
@@ -43,10 +41,7 @@ def open_overdue_dossiers(
     """Open a dossier for each customer whose overdue échéances no open dossier follows, with
     the default scenario and the customer's chargé; customers « Exclu du recouvrement » and
     totals under the minimum balance (the company's unless given) are left alone."""
-    if role_of(user, company.pk) is not Role.MANAGER:
-        raise RuleViolation(
-            "Seul un responsable recouvrement ouvre les dossiers en série.", "read_only"
-        )
+    require_manager(user, company.pk, "ouvre les dossiers en série")
     minimum = company.minimum_balance if min_amount is None else min_amount
     followed = DossierReceivable.objects.filter(receivable=OuterRef("pk"), is_active=True)
     overdue = (

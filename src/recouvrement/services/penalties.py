@@ -29,8 +29,8 @@ from recouvrement.domain.penalties import (
     dossier_penalties,
 )
 from recouvrement.domain.rules import RuleViolation
-from recouvrement.domain.statuses import ActionType, InterventionStatus, Role
-from recouvrement.services.actors import role_of
+from recouvrement.domain.statuses import ActionType, InterventionStatus
+from recouvrement.services.actors import require_manager
 from recouvrement.services.use_case import use_case
 
 DueRows = dict[int, list[tuple[Receivable, ReceivableDue]]]
@@ -141,10 +141,7 @@ def set_contractual_rate(
     """A manager sets the company's (terms of sale) or a customer's contractual penalty rate;
     a rate below 3 × the legal rate in force is refused (L441-10 II); None: ECB + 10 points."""
     company_id = party.pk if isinstance(party, Company) else party.company_id
-    if role_of(user, company_id) is not Role.MANAGER:
-        raise RuleViolation(
-            "Seul un responsable recouvrement peut fixer un taux de pénalités.", "read_only"
-        )
+    require_manager(user, company_id, "peut fixer un taux de pénalités")
     if rate is not None:
         check_contractual_rate(rate, LegalRate.table(), today)
     party.contractual_penalty_rate = rate

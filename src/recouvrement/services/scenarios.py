@@ -9,8 +9,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from recouvrement.db.models import Company, Scenario, Step
 from recouvrement.domain.money import check_amount
 from recouvrement.domain.rules import RuleViolation
-from recouvrement.domain.statuses import ActionType, DossierStatus, Role
-from recouvrement.services.actors import role_of
+from recouvrement.domain.statuses import ActionType, DossierStatus
+from recouvrement.services.actors import require_manager
 from recouvrement.services.use_case import use_case
 
 NAME_MAX, LABEL_MAX = 35, 69
@@ -55,10 +55,7 @@ def create_scenario(
     is_default: bool = False,
 ) -> Scenario:
     """A new scenario with its ordered steps; only a manager configures scenarios."""
-    if role_of(user, company.pk) is not Role.MANAGER:
-        raise RuleViolation(
-            "Seul un responsable recouvrement peut configurer les scénarios.", "read_only"
-        )
+    require_manager(user, company.pk, "peut configurer les scénarios")
     name = name.strip()
     if not name or len(name) > NAME_MAX:
         raise RuleViolation(
