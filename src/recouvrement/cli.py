@@ -1,6 +1,7 @@
-"""The `recouvrement` command (PRODUCT §6): demo, serve, prepare, bench, manage."""
+"""The `recouvrement` command (PRODUCT §6): demo, serve, prepare, import, letters, bench…"""
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -10,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 DEFAULT_PORT = 8000
-BENCHES = ("worklist", "pages", "prepare", "letters")
+BENCHES = ("worklist", "pages", "prepare", "letters", "import")
 
 
 class CommandError(Exception):
@@ -114,6 +115,11 @@ def cmd_prepare(args: argparse.Namespace) -> dict:
         f"{summary.not_due} dossier(s) pas encore à échéance, {summary.waiting} en attente, "
         f"{summary.finished} scénario(s) terminé(s)."
     )
+    if summary.promises_kept or summary.promises_broken:
+        print(
+            f"Promesses : {summary.promises_kept} tenue(s), "
+            f"{summary.promises_broken} non tenue(s) (alerte créée)."
+        )
     return {"date": today.isoformat(), **summary.as_json()}
 
 
@@ -193,6 +199,120 @@ def cmd_open_dossiers(args: argparse.Namespace) -> dict:
     return totals
 
 
+class _ProgressReader(io.RawIOBase):
+    """A file read through, reporting how many bytes have gone by (for the progress bar)."""
+
+    def __init__(self, stream, total: int, show: Callable[[int, int], None]) -> None:
+        self._stream, self._total, self._show, self._done, self._step = stream, total, show, 0, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._stream.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._stream.tell()
+
+    def readinto(self, buffer) -> int:
+        count = self._stream.readinto(buffer)
+        position = self._stream.tell()
+        if position // (1 << 22) != self._step or position >= self._total:
+            self._step = position // (1 << 22)
+            self._show(position, self._total)
+        return count
+
+
+def _company(wanted: str | None):
+    from recouvrement.db.models import Company
+
+    companies = Company.objects.order_by("pk")
+    if wanted:
+        found = companies.filter(siren=wanted) | companies.filter(name__iexact=wanted)
+        if wanted.isdigit():
+            found = found | companies.filter(pk=int(wanted))
+        company = found.first()
+        if company is None:
+            raise CommandError(f"Société inconnue : « {wanted} » (SIREN, nom ou numéro).")
+        return company
+    if companies.count() != 1:
+        names = ", ".join(f"{c.name} (SIREN {c.siren})" for c in companies) or "aucune"
+        raise CommandError(f"Précisez la société avec --company (sociétés : {names}).")
+    return companies.get()
+
+
+def cmd_import(args: argparse.Namespace) -> dict:
+    as_of = parse_date(args.as_of) if args.as_of else None
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandError(f"Fichier introuvable : {path}")
+    _setup()
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from recouvrement.db.models import SavedCsvMapping
+    from recouvrement.imports import CsvMapping
+    from recouvrement.services.imports import ImportOptions, import_accounting_file
+
+    company = _company(args.company)
+    mapping = None
+    if args.mapping:
+        saved = SavedCsvMapping.objects.filter(company=company, name=args.mapping).first()
+        if saved is None:
+            raise CommandError(f"Format CSV inconnu : « {args.mapping} ».")
+        mapping = CsvMapping.from_dict(saved.mapping)
+    options = ImportOptions(args.format, as_of, mapping, path.name)
+    with path.open("rb", buffering=0) as raw:
+        show = _progress("Lecture")
+        stream = io.BufferedReader(_ProgressReader(raw, path.stat().st_size, show)) if show else raw
+        try:
+            report = import_accounting_file(
+                company,
+                stream,
+                today=date.today(),
+                user=None,
+                options=options,
+                dry_run=args.dry_run,
+            )
+        except (ValidationError, PermissionDenied) as refusal:
+            raise CommandError(" ".join(getattr(refusal, "messages", [str(refusal)]))) from None
+    for error in report.errors[:50]:
+        print(f"Rejetée — {error.message}")
+    if report.rejected_lines:
+        if report.rejected_lines > 50:
+            print(f"… et {report.rejected_lines - 50} autre(s) ligne(s) rejetée(s).")
+        if args.json:
+            print(json.dumps(report.as_json(), ensure_ascii=False))
+        raise CommandError(
+            f"{report.rejected_lines} ligne(s) rejetée(s) sur {report.lines} : rien n'a été "
+            "importé. Corrigez le fichier puis relancez."
+        )
+    from recouvrement.domain.money import format_amount
+
+    verb = "Aperçu (rien n'est enregistré)" if args.dry_run else "Import"
+    print(
+        f"{verb} de {path.name} ({report.file_format.upper()}, arrêté au "
+        f"{report.as_of:%d/%m/%Y}, {report.lines} ligne(s)) : {report.customers} client(s) dont "
+        f"{report.customers_created} nouveau(x) ; échéances : {report.receivables_created} "
+        f"créée(s), {report.receivables_updated} modifiée(s), {report.receivables_closed} "
+        f"soldée(s) ; {report.payments} règlement(s) enregistré(s)."
+    )
+    if report.dossiers_closed:
+        print(f"Dossiers clos (Payé) : {', '.join(report.dossiers_closed)}")
+    if report.promises_kept or report.promises_broken:
+        print(
+            f"Promesses : {report.promises_kept} tenue(s), {report.promises_broken} non tenue(s)."
+        )
+    if report.already_imported:
+        print(f"Ce fichier avait déjà été importé le {report.already_imported}.")
+    print(
+        f"Échéances ouvertes : {report.open_receivables} pour {format_amount(report.open_amount)}."
+    )
+    return report.as_json()
+
+
 def cmd_bench(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="recouvrement-bench-") as folder:
         url = os.environ.get("RECOUVREMENT_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
@@ -259,6 +379,18 @@ def build_parser() -> argparse.ArgumentParser:
     opening.add_argument("--min-amount", help="total échu minimum (défaut : celui de la société)")
     opening.add_argument("--json", action="store_true", help="résumé JSON en dernière ligne")
     opening.set_defaults(run=cmd_open_dossiers)
+
+    importing = commands.add_parser(
+        "import", help="importe un FEC ou un CSV d'échéances ouvertes (B4)"
+    )
+    importing.add_argument("file", help="fichier FEC ou CSV")
+    importing.add_argument("--format", choices=("fec", "csv"), help="défaut : reconnu")
+    importing.add_argument("--as-of", help="date d'arrêté (FEC : écritures postérieures ignorées)")
+    importing.add_argument("--dry-run", action="store_true", help="aperçu : rien n'est enregistré")
+    importing.add_argument("--company", help="société (SIREN ou nom) s'il y en a plusieurs")
+    importing.add_argument("--mapping", help="format CSV enregistré (colonnes)")
+    importing.add_argument("--json", action="store_true", help="résumé JSON en dernière ligne")
+    importing.set_defaults(run=cmd_import)
 
     bench = commands.add_parser("bench", help="bancs d'essai des budgets de performance")
     bench.add_argument("--size", type=int, default=10_000, help="nombre de dossiers")

@@ -64,13 +64,19 @@ def test_sophie_follows_a_dossier_from_opening_to_closing(team):
     # The letter step (J+15 → 26/10) waits for the promise: nothing before the 26th.
     assert services.prepare_due(date(2026, 10, 25)).created == 0
     today = date(2026, 10, 26)
-    assert services.prepare_due(today).created == 1
+    summary = services.prepare_due(today)
+    assert (summary.promises_broken, summary.created) == (1, 1)
     letter = dossier.interventions.get(kind="step", status=TODO)
     assert (letter.label, letter.planned_date) == ("Courrier de relance", date(2026, 10, 26))
 
-    # The promise was not kept; she skips the letter and prepares the formal notice by hand.
+    # No money came: the batch found the promise broken (B3) and raised an alert.
     promise = dossier.interventions.get(kind="promise")
-    services.set_intervention_status(promise, SKIPPED, today=today, user=sophie)
+    assert (promise.status, promise.promise_kept) == (SKIPPED, False)
+    alert = dossier.interventions.get(kind="alert")
+    assert (alert.label, alert.planned_date, alert.status) == ("Promesse non tenue", today, TODO)
+
+    # She reads the alert, skips the letter and prepares the formal notice by hand.
+    services.set_intervention_status(alert, DONE, today=today, user=sophie)
     services.set_intervention_status(letter, SKIPPED, today=today, user=sophie)
     notice = services.prepare_next_intervention(dossier, today=today, user=sophie)
     assert (notice.label, notice.planned_date) == ("Mise en demeure", date(2026, 11, 10))
@@ -87,11 +93,13 @@ def test_sophie_follows_a_dossier_from_opening_to_closing(team):
         (date(2026, 10, 1), "E-mail de relance courtoise", "Réalisée"),
         (date(2026, 10, 11), "Téléphone", "Réalisée"),
         (date(2026, 10, 25), "Promesse de règlement de 1\u202f000,00\u00a0€", "Ignorée"),
+        (date(2026, 10, 26), "Promesse non tenue", "Réalisée"),
         (date(2026, 10, 26), "Courrier de relance", "Ignorée"),
         (date(2026, 11, 10), "Mise en demeure", "Réalisée"),
     ]
     actions = list(dossier.journal.values_list("action", flat=True))
     assert actions.count("intervention_prepared") == 4
     assert actions.count("intervention_status_changed") == 5
+    assert actions.count("promise_broken") == 1
     assert actions.count("email_no_address") == 1  # the builder's customer has no e-mail
-    assert (actions[0], actions[-1], len(actions)) == ("dossier_opened", "dossier_closed", 14)
+    assert (actions[0], actions[-1], len(actions)) == ("dossier_opened", "dossier_closed", 16)

@@ -8,7 +8,7 @@ from datetime import date
 
 from django.db import connection
 
-from recouvrement.bench import data, pages
+from recouvrement.bench import data, imports, pages
 from recouvrement.db.models import Collaborator, Intervention
 from recouvrement.db.worklist import worklist_rows
 from recouvrement.domain.worklist import WorklistSort
@@ -26,6 +26,9 @@ def _timed(call: Callable[[], object]) -> tuple[float, object]:
 
 def run(size: int, only: str | None) -> Iterator[dict]:
     engine = connection.vendor
+    if only == "import":  # on its own: a FEC of `size` lines into an empty company
+        yield from imports.run(engine, size, TODAY)
+        return
     history = 10 if only in (None, "worklist", "pages") else 1
     seconds, company = _timed(lambda: data.build(size, TODAY, history))
     # A server process does not carry the builder's garbage: leave it out of the figures.

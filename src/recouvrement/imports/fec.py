@@ -6,6 +6,7 @@ fields padded with spaces, zero-padded signed amounts, the Montant/Sens variant 
 trailing columns (BA/BNC 21–22 columns, software-specific ones).
 """
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +24,8 @@ from recouvrement.imports.fields import (
     parse_amount_text,
     parse_compact_date,
 )
+
+_PLAIN_AMOUNT = re.compile(r" *[+-]?\d*(?:[,.]\d+)? *")
 
 OPTIONAL_DATE_COLUMNS = ("PieceDate", "DateLet", "ValidDate")
 DEBIT_CREDIT = ("Debit", "Credit")
@@ -81,8 +84,13 @@ class FecLine:
 class FecReader:
     """Iterate a FEC: yields `FecLine` or `LineError`; the header is read when it is built."""
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self, stream: BinaryIO, accounts: tuple[str, ...] | None = None) -> None:
+        """`accounts`: yield only the lines of accounts starting so; the others are checked
+        (column count, date, amounts) and counted in `other_lines`, `last_other_date`."""
         self._text, self.encoding = open_text(stream)
+        self._accounts = accounts
+        self.other_lines = 0
+        self.last_other_date: date | None = None
         header = self._text.readline().rstrip("\n")
         self.separator = max(SEPARATORS, key=header.count)
         names = [name.strip() for name in header.split(self.separator)]
@@ -107,6 +115,7 @@ class FecReader:
                 "fec_missing_column",
             )
         self._positions = positions
+        self._amount_columns = ("Montant",) if self.has_amount_direction else DEBIT_CREDIT
         self._line_number = 1
         self._lines = self._parse_all()
 
@@ -118,6 +127,7 @@ class FecReader:
 
     def _parse_all(self) -> Iterator[FecLine | LineError]:
         separator, expected = self.separator, self.column_count
+        account = self._positions["CompteNum"]
         for raw in self._text:
             self._line_number += 1
             line = raw.rstrip("\r\n")
@@ -135,7 +145,27 @@ class FecReader:
                     f"(un « {separator.replace(chr(9), 'tabulation')} » dans un libellé ?)",
                 )
                 continue
-            yield self._parse_line(self._line_number, fields)
+            if self._accounts is None or fields[account].lstrip().startswith(self._accounts):
+                yield self._parse_line(self._line_number, fields)
+            elif problem := self._check_other(self._line_number, fields):
+                yield problem
+
+    def _check_other(self, number: int, fields: list[str]) -> LineError | None:
+        """A line the caller does not want: valid or not, and its date; None when valid."""
+        at, field = self._positions, "EcritureDate"
+        try:
+            day = parse_compact_date(fields[at[field]].strip())
+            for field in self._amount_columns:
+                if not _PLAIN_AMOUNT.fullmatch(fields[at[field]]):
+                    parse_amount_text(fields[at[field]])
+            if self.has_amount_direction:
+                self._debit_credit(fields)
+        except FieldValueError as problem:
+            return line_error(number, problem.field or field, problem)
+        self.other_lines += 1
+        if self.last_other_date is None or day > self.last_other_date:
+            self.last_other_date = day
+        return None
 
     def _parse_line(self, number: int, fields: list[str]) -> FecLine | LineError:
         at = self._positions
@@ -202,6 +232,8 @@ def _amount(text: str, field: str) -> Decimal:
         raise
 
 
-def read_fec(stream: BinaryIO) -> FecReader:
-    """Open a FEC from a binary stream; raises `FileFormatError` if a required column is missing."""
-    return FecReader(stream)
+def read_fec(stream: BinaryIO, accounts: tuple[str, ...] | None = None) -> FecReader:
+    """Open a FEC from a binary stream; raises `FileFormatError` if a required column is missing.
+
+    With `accounts` (prefixes), only those accounts' lines come out as `FecLine`s."""
+    return FecReader(stream, accounts)

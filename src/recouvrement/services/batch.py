@@ -26,6 +26,7 @@ from recouvrement.domain.statuses import (
 )
 from recouvrement.services.emails import enqueue_emails
 from recouvrement.services.journal import INTERVENTION_FIELDS, JOURNAL_COLUMNS
+from recouvrement.services.promises import settle_promises
 from recouvrement.services.queue import collector_key
 from recouvrement.services.snapshots import PLANNING, intervention_states, step_specs
 from recouvrement.services.steps import (
@@ -49,6 +50,8 @@ class PrepareSummary:
     not_due: int = 0
     waiting: int = 0
     finished: int = 0
+    promises_kept: int = 0
+    promises_broken: int = 0
     by_action: Counter = field(default_factory=Counter)
 
     def as_json(self) -> dict:
@@ -57,6 +60,8 @@ class PrepareSummary:
             "not_due": self.not_due,
             "waiting": self.waiting,
             "finished": self.finished,
+            "promises_kept": self.promises_kept,
+            "promises_broken": self.promises_broken,
             "by_action": dict(sorted(self.by_action.items())),
         }
 
@@ -90,6 +95,10 @@ def prepare_due(
     waits for the chunk and then finds the step already there.
     """
     summary = PrepareSummary()
+    with transaction.atomic():
+        # B3 first: a promise whose date has passed unpaid lets its scenario go on today.
+        promises = settle_promises(today, company=company, user=user)
+    summary.promises_kept, summary.promises_broken = promises.kept, promises.broken
     ids = list(_candidates(today, company))
     steps = step_specs(
         Dossier.objects.filter(scenario__isnull=False)

@@ -245,6 +245,7 @@ def create_intervention(
         contact=contact,
         comment=comment[:255],
         promise_amount=amount,
+        promise_made_on=today if kind is InterventionKind.PROMISE else None,
         **queue_fields(dossier),
     )
     record(

@@ -1,8 +1,9 @@
 """The `use_case` decorator: one transaction, domain rule violations turned into French errors."""
 
+import contextlib
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import ParamSpec, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -52,19 +53,25 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+@contextlib.contextmanager
+def rule_errors() -> Iterator[None]:
+    """Turn rule violations into ValidationError/PermissionDenied (French message kept)."""
+    try:
+        yield
+    except RuleViolation as violation:
+        if violation.code in PERMISSION_CODES:
+            raise PermissionDenied(violation.message) from violation
+        raise ValidationError(violation.message, code=violation.code) from violation
+    except IntegrityError as error:
+        raise ValidationError(integrity_message(error), code="integrity") from error
+
+
 def use_case(func: Callable[P, R]) -> Callable[P, R]:
     """Run `func` in one transaction; turn rule violations into ValidationError/PermissionDenied."""
 
     @functools.wraps(func)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            with transaction.atomic():
-                return func(*args, **kwargs)
-        except RuleViolation as violation:
-            if violation.code in PERMISSION_CODES:
-                raise PermissionDenied(violation.message) from violation
-            raise ValidationError(violation.message, code=violation.code) from violation
-        except IntegrityError as error:
-            raise ValidationError(integrity_message(error), code="integrity") from error
+        with rule_errors(), transaction.atomic():
+            return func(*args, **kwargs)
 
     return run

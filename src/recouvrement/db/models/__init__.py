@@ -3,16 +3,20 @@
 from recouvrement.db.models.company import Collaborator, Company, Membership
 from recouvrement.db.models.customers import Contact, Customer
 from recouvrement.db.models.dossiers import Dossier, DossierReceivable, DossierSequence
+from recouvrement.db.models.imports import AccountingImport, SavedCsvMapping
 from recouvrement.db.models.interventions import AttachedDocument, Intervention
 from recouvrement.db.models.journal import JournalEntry
 from recouvrement.db.models.letters import LetterTemplate, PrintBatch, PrintedLetter
 from recouvrement.db.models.lists import DisputeReason, Resolution
 from recouvrement.db.models.outbox import OutgoingEmail
 from recouvrement.db.models.rates import EcbRate, LegalRate
-from recouvrement.db.models.receivables import Allocation, Payment, Receivable
+from recouvrement.db.models.receivables import Allocation, Origin, Payment, Receivable
 from recouvrement.db.models.scenarios import Scenario, Step
 
 __all__ = [
+    "AccountingImport",
+    "SavedCsvMapping",
+    "Origin",
     "Allocation",
     "AttachedDocument",
     "Collaborator",

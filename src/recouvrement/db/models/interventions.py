@@ -73,6 +73,10 @@ class Intervention(models.Model):
     )
     comment = models.CharField("commentaire", max_length=255, blank=True)
     promise_amount = MoneyField("montant promis", null=True, blank=True)
+    # B3: the day the promise was taken (payments from then on count) and, once the money
+    # decided it, whether it was kept (« Réalisée ») or broken (« Ignorée »).
+    promise_made_on = models.DateField("promesse faite le", null=True, blank=True)
+    promise_kept = models.BooleanField("promesse tenue", null=True, blank=True)
     penalty_amount = MoneyField("pénalités", default=Decimal("0"))
     fee_amount = MoneyField("frais", default=Decimal("0"))
     # « Gestion des actions » filters and sorts on the dossier's company, priority and chargé:

@@ -8,6 +8,13 @@ from recouvrement.db.models.customers import Customer
 from recouvrement.db.models.money import MoneyField
 
 
+class Origin(models.TextChoices):
+    """Where a record came from: typed in the app, or an accounting file (B4)."""
+
+    MANUAL = "manual", "Saisie"
+    IMPORT = "import", "Import comptable"
+
+
 class Receivable(models.Model):
     company = models.ForeignKey(Company, on_delete=models.PROTECT)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="receivables")
@@ -17,6 +24,8 @@ class Receivable(models.Model):
     amount = MoneyField("montant")
     open_amount = MoneyField("reste dû")
     currency = models.CharField("devise", max_length=3, default="EUR")
+    # An imported échéance the next file no longer lists has been paid (B4).
+    origin = models.CharField("origine", max_length=6, choices=Origin, default=Origin.MANUAL)
 
     class Meta:
         verbose_name = "échéance"
@@ -50,11 +59,20 @@ class Payment(models.Model):
     date = models.DateField("date")
     amount = MoneyField("montant")
     reference = models.CharField("référence", max_length=35, blank=True)
+    origin = models.CharField("origine", max_length=6, choices=Origin, default=Origin.MANUAL)
+    # An imported règlement's identity across files (imports.plan.payment_key): importing the
+    # same or a newer file finds it instead of recording it twice.
+    external_key = models.CharField(max_length=120, blank=True)
 
     class Meta:
         verbose_name = "règlement"
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.UniqueConstraint(
+                fields=["customer", "external_key"],
+                condition=~Q(external_key=""),
+                name="payment_external_key_unique",
+            ),
         ]
 
 
