@@ -15,10 +15,12 @@ from pathlib import Path
 import pytest
 
 from recouvrement import cli, services
+from recouvrement.db.models import Receivable
 from recouvrement.domain.statuses import InterventionStatus
 from tests.builders import a_customer, a_dossier, a_scenario
 
 COMMAND = [sys.executable, "-m", "recouvrement.cli"]
+DATA = Path(__file__).parent.parent / "data"
 
 
 def run(*args: str, env: dict | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
@@ -192,3 +194,66 @@ def test_the_benchmark_prints_one_json_figure_per_line(tmp_path):
     assert figures[-3]["created"] == 200
     assert figures[-2]["created"] == 0
     assert figures[-1]["letters"] == 200
+
+
+def test_import_prints_its_counts_and_a_json_last_line(team, capsys, tmp_path):
+    path = tmp_path / "123456789FEC20261231.txt"
+    path.write_bytes((DATA / "fec_tab.txt").read_bytes())
+
+    preview = cli.main(["import", str(path), "--dry-run", "--json"])
+    assert (preview, Receivable.objects.count()) == (0, 0)
+    assert last_json(capsys.readouterr().out)["dry_run"] is True
+
+    code = cli.main(["import", str(path), "--json"])
+
+    out = capsys.readouterr().out
+    summary = last_json(out)
+    assert code == 0
+    assert summary | {} == {
+        **summary,
+        "customers": 2,
+        "open_receivables": 1,
+        "open_amount": "1437.12",
+        "payments": 1,
+        "rejected_lines": 0,
+        "dry_run": False,
+    }
+    assert "Échéances ouvertes : 1 pour 1\u202f437,12\u00a0€" in out
+    assert Receivable.objects.get().reference == "F2026-001"
+
+
+def test_import_of_a_malformed_file_names_the_lines_imports_nothing_and_fails(team, capsys):
+    code = cli.main(["import", str(DATA / "fec_bad_lines.txt"), "--json"])
+
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "Rejetée — Ligne 3 : date « 20261332 » invalide (EcritureDate)" in captured.out
+    assert last_json(captured.out)["rejected_lines"] == 2
+    assert "rien n'a été importé" in captured.err
+    assert not Receivable.objects.exists()
+
+
+def test_import_of_a_csv_with_an_as_of_date_and_a_missing_file(team, capsys, tmp_path):
+    code = cli.main(
+        ["import", str(DATA / "open_items_semicolon.csv"), "--format", "csv",
+         "--as-of", "30/11/2026", "--json"]
+    )  # fmt: skip
+    summary = last_json(capsys.readouterr().out)
+    assert (code, summary["as_of"], summary["format"]) == (0, "2026-11-30", "csv")
+
+    assert cli.main(["import", str(tmp_path / "absent.txt")]) == 2
+    assert "Fichier introuvable" in capsys.readouterr().err
+
+
+def test_the_import_benchmark_imports_a_generated_fec_in_a_child_process(tmp_path):
+    env = {"RECOUVREMENT_DATABASE_URL": f"sqlite:///{tmp_path}/bench.sqlite3"}
+
+    result = run("bench", "--only", "import", "--size", "3000", env=env)
+
+    assert result.returncode == 0, result.stderr
+    generated, first, again = [json.loads(line) for line in result.stdout.splitlines()]
+    assert generated["lines"] >= 3000
+    assert first["lines"] == generated["lines"] and first["receivables_created"] > 0
+    assert first["peak_rss_mb"] > 0 and first["lines_per_second"] > 0
+    assert (again["receivables_created"], again["payments"]) == (0, 0)
+    assert again["open_receivables"] == first["open_receivables"]

@@ -249,13 +249,26 @@ def test_a_csv_row_is_one_receivable_with_its_own_due_date_and_no_payment():
         Decimal("100"),
         Decimal("40"),
     )
-    assert plan.payments == [] and not plan.with_payments
+    assert plan.payments == []
+
+
+def test_a_csv_credit_note_pays_its_customers_oldest_open_pieces():
+    credit_note = OpenItem(4, "C001", "", "AV-3", date(2026, 9, 20), date(2026, 9, 20),
+                           Decimal("-30"), Decimal("-30"))  # fmt: skip
+    plan = plan_open_items([item(2, due=date(2026, 11, 1), piece="FA2"), item(3), credit_note])
+
+    assert sorted((r.reference, r.open_amount) for r in plan.receivables) == [
+        ("FA1", Decimal("70")),
+        ("FA2", Decimal("100")),
+    ]
+    [payment] = plan.payments
+    assert (payment.reference, payment.amount, payment.unallocated) == ("AV-3", 30, 0)
 
 
 def test_csv_rows_with_impossible_amounts_are_rejected_with_their_line():
     plan = plan_open_items(
         [
-            item(2, open_amount="-5"),
+            item(2, open_amount="-5"),  # a credit note's amount is negative too
             item(3, open_amount="150", amount="100"),
             item(4, amount="0"),
             item(5, piece=""),
@@ -264,7 +277,7 @@ def test_csv_rows_with_impossible_amounts_are_rejected_with_their_line():
     )
 
     assert [e.line_number for e in plan.errors] == [2, 3, 4, 5, 6]
-    assert "reste dû négatif" in plan.errors[0].message
+    assert "un avoir a ses deux montants négatifs" in plan.errors[0].message
     assert "supérieur au montant" in plan.errors[1].message
     assert "hors des bornes" in plan.errors[4].message
     assert plan.receivables == []

@@ -115,6 +115,16 @@ def test_a_pending_promise_makes_the_scenario_wait_until_the_day_after_the_promi
     assert plan.planned_date == date(2026, 12, 21)
 
 
+def test_a_broken_promise_resumes_the_scenario_the_day_after_its_date_not_before():
+    promise = InterventionState(
+        InterventionKind.PROMISE, InterventionStatus.SKIPPED, date(2026, 12, 20), None, START
+    )
+
+    plan = plan_next_step(dossier(step_done(STEPS[0], START), promise))
+
+    assert plan.planned_date == date(2026, 12, 21)
+
+
 def test_a_kept_promise_no_longer_delays_the_scenario():
     promise = InterventionState(
         InterventionKind.PROMISE, InterventionStatus.DONE, date(2026, 12, 20), None, START

@@ -3,7 +3,8 @@
 Delay rule (M6): the planned date of step n is the date its predecessor became Réalisée or
 Ignorée (for the first step, the dossier's start date) plus the step's delay. Nothing is
 planned while a step of the scenario is still « A faire », nor after the last step. A pending
-promise to pay (S11, B3) makes the scenario wait until the day after the promised date.
+promise to pay (S11, B3) makes the scenario wait until the day after the promised date; a
+broken one (« Ignorée ») lets it resume from that day, not from before the promise.
 """
 
 from dataclasses import dataclass, field
@@ -99,7 +100,7 @@ def plan_next_step(snapshot: DossierSnapshot) -> NextStep | NoNextStep:
             done = i.done_date or i.planned_date
             if order > last_order or (order == last_order and done > reference):
                 last_order, reference = order, done
-        elif i.kind is InterventionKind.PROMISE and i.status is InterventionStatus.TODO:
+        elif i.kind is InterventionKind.PROMISE and i.status is not InterventionStatus.DONE:
             promised = i.planned_date if promised is None else max(promised, i.planned_date)
     later = [step for step in snapshot.steps if step.order > last_order]
     if not later:

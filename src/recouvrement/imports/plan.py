@@ -13,8 +13,9 @@ over from a group) go to the customer's open invoices oldest first. An opening b
 « en solde » (journal AN/ANO/RAN, no invoice reference) is one échéance due on its date.
 The FEC has no due date: `due_date` is None and the caller derives it from the customer's terms.
 
-CSV of open items: one row per open piece with its due date; no payments (the caller records
-what an open amount lost between two files as a payment of the difference).
+CSV of open items: one row per open piece with its due date; a credit note (negative amounts)
+pays the customer's oldest open pieces. The caller records what an open amount lost between
+two files as a payment of the difference.
 """
 
 import sys
@@ -76,7 +77,6 @@ class ImportPlan:
     error_count: int = 0
     lines: int = 0  # data lines read (header excluded)
     last_date: date | None = None  # the latest entry date kept: the file's « arrêté au »
-    with_payments: bool = True  # a FEC says who paid what; a CSV only what is still open
 
     def reject(self, error: LineError) -> None:
         self.error_count += 1
@@ -241,7 +241,7 @@ def _split(
 
 def _allocate(payments: list[PlannedPayment], receivables: list[PlannedReceivable]) -> None:
     """Each payment pays the oldest receivables still open (both lists in date order)."""
-    pending = iter(sorted(receivables, key=lambda r: (r.piece_date, r.line_number)))
+    pending = iter(sorted(receivables, key=_age))
     current = next(pending, None)
     for payment in payments:
         left = payment.unallocated
@@ -253,6 +253,12 @@ def _allocate(payments: list[PlannedPayment], receivables: list[PlannedReceivabl
             payment.allocations.append((current, part))
             current.open_amount -= part
             left -= part
+
+
+def _age(receivable: PlannedReceivable) -> tuple[date, date, int]:
+    """Oldest first: by due date when the file gives one, else by piece date."""
+    return (receivable.due_date or receivable.piece_date, receivable.piece_date,
+            receivable.line_number)  # fmt: skip
 
 
 class _PaymentKeys:
@@ -270,8 +276,12 @@ class _PaymentKeys:
 
 
 def plan_open_items(rows: Iterable[OpenItem | LineError]) -> ImportPlan:
-    """The plan of a CSV of open items: one receivable per row, checked."""
-    plan = ImportPlan(with_payments=False)
+    """The plan of a CSV of open items: one receivable per row, checked; credit notes (rows
+    with negative amounts) pay their customer's oldest open pieces."""
+    plan = ImportPlan()
+    keys = _PaymentKeys()
+    open_by_customer: dict[str, list[PlannedReceivable]] = defaultdict(list)
+    credits: dict[str, list[PlannedPayment]] = defaultdict(list)
     for row in rows:
         plan.lines += 1
         if isinstance(row, LineError):
@@ -281,21 +291,24 @@ def plan_open_items(rows: Iterable[OpenItem | LineError]) -> ImportPlan:
         if problem is not None:
             plan.reject(problem)
             continue
-        code = row.customer_code[:17]
+        code = sys.intern(row.customer_code[:17])
         if not plan.customers.get(code):
             plan.customers[code] = row.customer_name[:100]
+        reference, when = row.piece_ref[:35], row.piece_date or row.due_date
+        if row.open_amount < 0:
+            key = keys.next(code, reference, when, -row.open_amount)
+            credit = PlannedPayment(code, key, reference, when, -row.open_amount, row.line_number)
+            credits[code].append(credit)
+            plan.payments.append(credit)
+            continue
         amount = row.amount if row.amount is not None else row.open_amount
-        plan.receivables.append(
-            PlannedReceivable(
-                code,
-                row.piece_ref[:35],
-                row.piece_date or row.due_date,
-                row.due_date,
-                amount,
-                row.open_amount,
-                row.line_number,
-            )
+        receivable = PlannedReceivable(
+            code, reference, when, row.due_date, amount, row.open_amount, row.line_number
         )
+        plan.receivables.append(receivable)
+        open_by_customer[code].append(receivable)
+    for code, payments in credits.items():
+        _allocate(payments, open_by_customer.get(code, []))
     return plan
 
 
@@ -304,22 +317,24 @@ def _check_item(row: OpenItem) -> LineError | None:
     for name, value in (("date pièce", row.piece_date), ("échéance", row.due_date)):
         if value is not None and not EARLIEST <= value <= LATEST:
             return _out_of_range(number, name, value)
-    if row.open_amount < 0:
-        return LineError(
-            number,
-            "reste dû",
-            str(row.open_amount),
-            f"Ligne {number} : reste dû négatif ({row.open_amount}) — un avoir se déduit "
-            "des échéances du client, il n'est pas une échéance",
-        )
-    if row.amount is not None and row.amount <= 0:
+    if row.open_amount < 0:  # a credit note: both amounts negative
+        if row.amount is not None and (row.amount > 0 or row.open_amount < row.amount):
+            return LineError(
+                number,
+                "reste dû",
+                str(row.open_amount),
+                f"Ligne {number} : reste dû {row.open_amount} négatif avec un montant "
+                f"{row.amount} : un avoir a ses deux montants négatifs, le reste dû ne "
+                "dépassant pas le montant",
+            )
+    elif row.amount is not None and row.amount <= 0:
         return LineError(
             number,
             "montant",
             str(row.amount),
             f"Ligne {number} : montant {row.amount} invalide (il doit être positif)",
         )
-    if row.amount is not None and row.open_amount > row.amount:
+    elif row.amount is not None and row.open_amount > row.amount:
         return LineError(
             number,
             "reste dû",

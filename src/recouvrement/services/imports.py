@@ -58,6 +58,7 @@ from recouvrement.services.promises import settle_promises
 from recouvrement.services.use_case import rule_errors, use_case
 
 ZERO = Decimal("0")
+CENT = Decimal("0.01")
 PAID_RESOLUTION = "Payé"
 NOTED_PAYMENT = "Règlement constaté"
 CHUNK = 900  # ids per IN (…) list: under SQLite's limit on query parameters
@@ -235,8 +236,7 @@ def _apply(
     customers = _customers(company, plan, report)
     writer = _Writer(company, as_of, report)
     keys = writer.receivables(plan.receivables, customers)
-    if plan.with_payments:
-        writer.payments(plan, customers, keys)
+    writer.payments(plan, customers, keys)
     writer.fill_gaps()
     dossiers = writer.follow_dossiers(user)
 
@@ -247,7 +247,7 @@ def _apply(
         count=Count("id"), amount=Sum("open_amount")
     )
     report.open_receivables = totals["count"]
-    report.open_amount = totals["amount"] or ZERO
+    report.open_amount = (totals["amount"] or ZERO).quantize(CENT)
     if report.dry_run:
         transaction.set_rollback(True)
         return

@@ -18,9 +18,9 @@ def step_specs(scenario_ids: Iterable[int]) -> dict[int, tuple[StepSpec, ...]]:
 
 
 ALL = Q()
-# What `plan_next_step` looks at: the steps, and the promises still pending.
-PLANNING = Q(kind=InterventionKind.STEP) | Q(
-    kind=InterventionKind.PROMISE, status=InterventionStatus.TODO
+# What `plan_next_step` looks at: the steps, and the promises pending or broken.
+PLANNING = Q(kind=InterventionKind.STEP) | (
+    Q(kind=InterventionKind.PROMISE) & ~Q(status=InterventionStatus.DONE)
 )
 
 

@@ -1,0 +1,1 @@
+"""« Traitement › Recouvrement › Importer » (B4): an accounting file previewed, then imported."""

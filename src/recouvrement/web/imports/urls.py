@@ -1,0 +1,12 @@
+"""URLs of this area (included by web/urls.py under /imports/)."""
+
+from django.urls import path
+
+from recouvrement.web.imports import views
+
+urlpatterns = [
+    path("", views.import_upload, name="import_upload"),
+    path("formats-csv/", views.csv_mapping_create, name="import_csv_mapping_create"),
+    path("<int:pk>/", views.import_preview, name="import_preview"),
+    path("<int:pk>/importer/", views.import_apply, name="import_apply"),
+]
