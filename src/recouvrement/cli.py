@@ -83,8 +83,14 @@ def cmd_demo(args: argparse.Namespace) -> dict:
     else:
         print(f"Création de la base de démonstration : {db}")
         summary = demo.build_demo()
+    from recouvrement.demo_fec import write_demo_fec
+
+    company = Company.objects.order_by("pk").first()
+    fec = write_demo_fec(db.parent, demo.DEMO_TODAY, company.siren)
+    summary["sample_fec"] = str(fec)
     url = f"http://127.0.0.1:{args.port}/"
     print(f"Adresse : {url}")
+    print(f"FEC d'exemple à importer (menu Importer) : {fec}")
     print("Identifiants :")
     for user in summary["users"]:
         who = f" — {user['collaborator']}" if user["collaborator"] else ""

@@ -257,3 +257,23 @@ def test_the_import_benchmark_imports_a_generated_fec_in_a_child_process(tmp_pat
     assert first["peak_rss_mb"] > 0 and first["lines_per_second"] > 0
     assert (again["receivables_created"], again["payments"]) == (0, 0)
     assert again["open_receivables"] == first["open_receivables"]
+
+
+def test_the_demos_sample_fec_closes_paid_dossiers_and_keeps_a_promise(demo_db, tmp_path):
+    for path in demo_db.parent.glob(f"{demo_db.name}*"):  # the database and its WAL
+        shutil.copy(path, tmp_path / path.name)
+    [sample] = demo_db.parent.glob("*FEC*.txt")
+    env = {"RECOUVREMENT_DATABASE_URL": f"sqlite:///{tmp_path / demo_db.name}"}
+
+    first = run("import", str(sample), "--json", env=env)
+    again = run("import", str(sample), "--json", env=env)
+
+    assert first.returncode == 0, first.stderr
+    summary = last_json(first.stdout)
+    assert (summary["dossiers_closed"], summary["promises_kept"]) == (3, 1)
+    assert (summary["customers_created"], summary["receivables_created"]) == (1, 2)
+    assert "Dossiers clos (Payé) : R2026-" in first.stdout
+    repeated = last_json(again.stdout)
+    assert repeated["open_amount"] == summary["open_amount"]
+    assert (repeated["payments"], repeated["receivables_closed"]) == (0, 0)
+    assert "déjà été importé" in again.stdout
