@@ -116,6 +116,8 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 
 # Attached documents (S10): refused above this size.
 RECOUVREMENT_MAX_UPLOAD_BYTES = int(os.environ.get("RECOUVREMENT_MAX_UPLOAD_BYTES", 10 * 1024**2))
+# An accounting file (FEC) of a year of a large company: a million lines is ~140 MB.
+RECOUVREMENT_IMPORT_MAX_BYTES = int(os.environ.get("RECOUVREMENT_IMPORT_MAX_BYTES", 500 * 1024**2))
 
 
 def _flag(name: str) -> bool:

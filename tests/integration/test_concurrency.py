@@ -80,3 +80,24 @@ def test_the_batch_and_a_user_at_the_same_time_create_one_intervention(team, rea
     assert outcomes in (["created", "created"], ["created", "step_todo"])
     for dossier in ready_dossiers:
         assert dossier.interventions.filter(status=InterventionStatus.TODO).count() == 1
+
+
+def test_two_imports_of_the_same_file_at_once_record_everything_once(team):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks under real concurrency are checked on PostgreSQL")
+    import io
+    from pathlib import Path
+
+    from recouvrement.db.models import Payment, Receivable
+    from recouvrement.services.imports import import_accounting_file
+
+    data = (Path(__file__).parent.parent / "data" / "fec_tab.txt").read_bytes()
+    importing = lambda: import_accounting_file(  # noqa: E731
+        team.company, io.BytesIO(data), today=TODAY, user=team.manager
+    )
+
+    outcomes = at_the_same_time(importing, importing)
+
+    assert outcomes == ["created", "created"]
+    assert Receivable.objects.count() == 1
+    assert Payment.objects.count() == 1

@@ -220,6 +220,8 @@ def _apply(
     record: AccountingImport,
 ) -> None:
     as_of = report.as_of
+    # One import at a time per company: the second waits, then sees the first one's rows.
+    list(Company.objects.select_for_update().filter(pk=company.pk).values_list("pk"))
     applied = AccountingImport.objects.filter(company=company, status=ImportStatus.APPLIED)
     latest = applied.aggregate(latest=Max("as_of"))["latest"]
     if latest is not None and as_of < latest:
