@@ -83,8 +83,10 @@ def demo_fec_invoices(today: date) -> list[Invoice]:
 
 
 def write_demo_fec(folder: Path, today: date, siren: str) -> Path:
-    """Write the sample FEC next to the demo database; returns its path."""
+    """Write the sample FEC next to the demo database (once); returns its path."""
     path = folder / f"{siren or '000000000'}FEC{today:%Y%m%d}.txt"
+    if path.exists():
+        return path
     with path.open("w", encoding="utf-8", newline="\r\n") as out:
         writer = FecWriter(out)
         for invoice in demo_fec_invoices(today):

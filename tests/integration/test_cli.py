@@ -59,6 +59,10 @@ def demo_db(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
     result = run("demo", "--db", str(db), "--no-serve", "--json")
     assert result.returncode == 0, result.stderr
+    pristine = db.parent / "pristine"  # as built, before the tests below change it
+    pristine.mkdir()
+    for path in [*db.parent.glob(f"{db.name}*"), *db.parent.glob("*FEC*.txt")]:
+        shutil.copy(path, pristine / path.name)
     return db
 
 
@@ -260,9 +264,9 @@ def test_the_import_benchmark_imports_a_generated_fec_in_a_child_process(tmp_pat
 
 
 def test_the_demos_sample_fec_closes_paid_dossiers_and_keeps_a_promise(demo_db, tmp_path):
-    for path in demo_db.parent.glob(f"{demo_db.name}*"):  # the database and its WAL
+    for path in (demo_db.parent / "pristine").glob("*"):  # the database, its WAL, the FEC
         shutil.copy(path, tmp_path / path.name)
-    [sample] = demo_db.parent.glob("*FEC*.txt")
+    [sample] = tmp_path.glob("*FEC*.txt")
     env = {"RECOUVREMENT_DATABASE_URL": f"sqlite:///{tmp_path / demo_db.name}"}
 
     first = run("import", str(sample), "--json", env=env)

@@ -123,6 +123,7 @@ class ImportReport:
             "open_amount": str(self.open_amount),
             "payments": self.payments,
             "dossiers_closed": len(self.dossiers_closed),
+            "dossiers_closed_numbers": self.dossiers_closed,
             "promises_kept": self.promises_kept,
             "promises_broken": self.promises_broken,
             "rejected_lines": self.rejected_lines,
@@ -220,8 +221,9 @@ def _apply(
     record: AccountingImport,
 ) -> None:
     as_of = report.as_of
-    # One import at a time per company: the second waits, then sees the first one's rows.
-    list(Company.objects.select_for_update().filter(pk=company.pk).values_list("pk"))
+    if not report.dry_run:
+        # One import at a time per company: the second waits, then sees the first one's rows.
+        list(Company.objects.select_for_update().filter(pk=company.pk).values_list("pk"))
     applied = AccountingImport.objects.filter(company=company, status=ImportStatus.APPLIED)
     latest = applied.aggregate(latest=Max("as_of"))["latest"]
     if latest is not None and as_of < latest:

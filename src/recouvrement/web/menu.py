@@ -8,6 +8,7 @@ MENU = (
         (
             ("dossier_list", "Dossiers de recouvrement", ("dossier_",)),
             ("worklist", "Gestion des actions", ("worklist",)),
+            ("import_upload", "Importer", ("import_",)),
         ),
     ),
     (

@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("recouvrement.web.interventions.urls")),
     path("", include("recouvrement.web.worklist.urls")),
     path("structure/", include("recouvrement.web.structure.urls")),
+    path("imports/", include("recouvrement.web.imports.urls")),
 ]

@@ -42,7 +42,8 @@ LISTED_DOSSIERS = 200
 # « Importer » claims the row (applied_at set, status still preview) while the service runs:
 # a second click waits for nothing and imports nothing. A claim this old is a crashed run.
 CLAIM_TIMEOUT = timedelta(minutes=15)
-CLOSED_NUMBERS = "dossiers_closed_numbers"  # added to the stored summary: the links
+CLOSED_NUMBERS = "dossiers_closed_numbers"  # in the stored summary: the links
+STALE_PREVIEW = timedelta(days=1)  # a file previewed but never imported is removed after this
 
 
 def _manager_workspace(request: HttpRequest) -> Workspace:
@@ -92,9 +93,23 @@ def _store(form: ImportUploadForm, company: Company, user) -> AccountingImport:
         as_of=data["as_of"],  # the date chosen, if any; the service stores the one applied
     )
     upload.seek(0)
+    _remove_stale_previews(company)
     record.file.save(record.original_name, upload, save=False)
     record.save()
     return record
+
+
+def _remove_stale_previews(company: Company) -> None:
+    """Files dropped, previewed and never imported go after a day (an imported one stays)."""
+    stale = AccountingImport.objects.filter(
+        company=company,
+        status=ImportStatus.PREVIEW,
+        applied_at__isnull=True,
+        created_at__lt=timezone.now() - STALE_PREVIEW,
+    )
+    for record in stale:
+        record.file.delete(save=False)
+        record.delete()
 
 
 def _upload_page(
@@ -199,16 +214,8 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
             _release(record)
     if error:
         return _result_page(request, company, record, None, error, status=400)
-    if report is not None and report.applied:
-        if report.dossiers_closed:
-            summary = {**record.summary, CLOSED_NUMBERS: report.dossiers_closed}
-            AccountingImport.objects.filter(pk=record.pk).update(summary=summary)
-        if report.already_imported:
-            messages.info(
-                request,
-                f"Ce fichier avait déjà été importé le {report.already_imported} : "
-                "cet import n'a rien changé de plus.",
-            )
+    if report is not None and report.applied and report.already_imported:
+        messages.info(request, f"Ce fichier avait déjà été importé le {report.already_imported}.")
     return redirect("import_preview", record.pk)
 
 
