@@ -1,0 +1,94 @@
+"""« Importer » (B4) clicked in Chromium: drop this week's FEC, read the preview, import it."""
+
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from recouvrement.bench.fec import HEADER
+from recouvrement.db.models import Dossier, Receivable
+from tests.browser.conftest import log_in
+from tests.builders import a_customer, a_dossier
+
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+
+
+def _line(day, aux, name, piece, debit, credit, letter=""):
+    lettered = f"{day:%Y%m%d}" if letter else ""
+    return (
+        f"{'VE' if debit else 'BQ'}\tJournal\t1\t{day:%Y%m%d}\t41100000\tClients\t{aux}\t{name}\t"
+        f"{piece}\t{day:%Y%m%d}\t{piece}\t{debit or '0,00'}\t{credit or '0,00'}\t{letter}\t"
+        f"{lettered}\t{day:%Y%m%d}\t\t\n"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_manager_imports_the_weeks_fec_and_a_paid_dossier_closes(
+    page: Page, live_server, team, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "documents"
+    today = timezone.localdate()
+    customer = a_customer(team.company, code="411LACROIX", name="Fromagerie Lacroix")
+    invoiced = today - timedelta(days=70)
+    receivable = Receivable.objects.create(
+        company=team.company,
+        customer=customer,
+        reference="FA-0412",
+        piece_date=invoiced,
+        due_date=invoiced + timedelta(days=30),
+        amount=Decimal("2480.00"),
+        open_amount=Decimal("2480.00"),
+    )
+    dossier = a_dossier(customer, today=today - timedelta(days=20), receivables=[receivable])
+    paid_on = today - timedelta(days=2)
+    fec = tmp_path / "512846379FEC20261130.txt"
+    fec.write_text(
+        "\t".join(HEADER)
+        + "\n"
+        + _line(invoiced, "411LACROIX", "Fromagerie Lacroix", "FA-0412", "2480,00", "", "AA")
+        + _line(paid_on, "411LACROIX", "Fromagerie Lacroix", "VIR-5531", "", "2480,00", "AA")
+        + _line(
+            today - timedelta(days=40), "411PENTES", "Traiteur des Pentes", "FA-0488", "1250,00", ""
+        )  # fmt: skip
+        + _line(
+            today - timedelta(days=5), "411PENTES", "Traiteur des Pentes", "FA-0501", "310,40", ""
+        )  # fmt: skip
+    )
+
+    log_in(page, live_server.url, "responsable")
+    page.get_by_role("link", name="Importer").click()
+    expect(page.get_by_role("heading", name="Importer", exact=True)).to_be_visible()
+    page.get_by_label("Fichier", exact=True).set_input_files(str(fec))
+    page.get_by_role("button", name="Vérifier le fichier").click()
+
+    # The preview: what the import would do, and nothing done yet.
+    expect(page.get_by_role("heading", name="Ce que l'import ferait")).to_be_visible()
+    figures = page.get_by_role("region", name="Ce que l'import ferait")
+    expect(figures.get_by_role("row", name="Échéances créées")).to_contain_text("2")
+    expect(figures.get_by_role("row", name="Échéances soldées")).to_contain_text("1")
+    expect(figures.get_by_role("row", name="Dossiers clos (Payé)")).to_contain_text("1")
+    expect(figures.get_by_role("row", name="Reste dû total après l'import")).to_contain_text(
+        "1\u202f560,40\u00a0€"
+    )
+    expect(page.get_by_text(dossier.number)).to_be_visible()
+    page.screenshot(path=SCREENSHOTS / "import-preview.png", full_page=True)
+    assert Receivable.objects.count() == 1
+
+    page.get_by_role("button", name="Importer").click()
+
+    expect(page.get_by_text("Importé le")).to_be_visible()
+    expect(page.get_by_role("heading", name="Dossiers clos (Payé)")).to_be_visible()
+    page.screenshot(path=SCREENSHOTS / "import-result.png", full_page=True)
+    assert Dossier.objects.get(pk=dossier.pk).resolution.label == "Payé"
+    assert sorted(
+        Receivable.objects.filter(open_amount__gt=0).values_list("reference", flat=True)
+    ) == [
+        "FA-0488",
+        "FA-0501",
+    ]
+
+    page.get_by_role("link", name=dossier.number).click()
+    expect(page.get_by_text("Clos").first).to_be_visible()
