@@ -269,7 +269,10 @@ def cmd_import(args: argparse.Namespace) -> dict:
         if saved is None:
             raise CommandError(f"Format CSV inconnu : « {args.mapping} ».")
         mapping = CsvMapping.from_dict(saved.mapping)
-    options = ImportOptions(args.format, as_of, mapping, path.name)
+    accounts = tuple(a.strip() for a in args.accounts.split(",") if a.strip())
+    if not accounts or not all(a.isdigit() for a in accounts):
+        raise CommandError(f"Comptes clients invalides : « {args.accounts} » (ex. 411,413,416).")
+    options = ImportOptions(args.format, as_of, mapping, path.name, accounts)
     with path.open("rb", buffering=0) as raw:
         show = _progress("Lecture")
         stream = io.BufferedReader(_ProgressReader(raw, path.stat().st_size, show)) if show else raw
@@ -395,6 +398,9 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("--dry-run", action="store_true", help="aperçu : rien n'est enregistré")
     importing.add_argument("--company", help="société (SIREN ou nom) s'il y en a plusieurs")
     importing.add_argument("--mapping", help="format CSV enregistré (colonnes)")
+    importing.add_argument(
+        "--accounts", default="411,413,416", help="FEC : préfixes des comptes clients"
+    )
     importing.add_argument("--json", action="store_true", help="résumé JSON en dernière ligne")
     importing.set_defaults(run=cmd_import)
 

@@ -385,3 +385,14 @@ def test_round_trip_known_open_items_written_as_a_fec_come_back(team):
     )
     assert report.open_amount == sum(i.open_amount for i in known)
     assert report.customers == 3
+
+
+def test_the_customer_accounts_are_configurable(team):
+    data = fec(
+        line(date(2026, 9, 1), "FA1", debit="100.00"),
+        line(date(2026, 9, 2), "FJ1", debit="40.00", account="41800000", aux="C003"),
+    )
+
+    run(team, data, accounts=("411", "418"))
+
+    assert [r for _, r, _, _ in open_items(team.company)] == ["FA1", "FJ1"]

@@ -127,7 +127,7 @@ def plan_fec(
             last = row.EcritureDate
         if not row.CompteNum.startswith(prefixes):
             continue
-        code, name = _customer(row)
+        code, name = _customer(row, prefixes)
         if not code:
             plan.reject(_no_customer(row))
             continue
@@ -163,11 +163,11 @@ def plan_fec(
     return plan
 
 
-def _customer(line: FecLine) -> tuple[str, str]:
+def _customer(line: FecLine, prefixes: tuple[str, ...]) -> tuple[str, str]:
     if line.CompAuxNum:
         return line.CompAuxNum[:17], (line.CompAuxLib or line.CompteLib)[:100]
     account = line.CompteNum
-    if not account.rstrip("0") or account.rstrip("0") in CUSTOMER_PREFIXES:
+    if not account.rstrip("0") or account.rstrip("0") in prefixes:
         return "", ""  # the collective account itself (411000): no customer named
     return account[:17], line.CompteLib[:100]
 

@@ -70,6 +70,7 @@ class ImportOptions:
     as_of: date | None = None  # FEC: lines after it left out; default the file's last date
     mapping: CsvMapping | None = None  # CSV columns (default: imports.CsvMapping())
     file_name: str = ""
+    accounts: tuple[str, ...] = CUSTOMER_PREFIXES  # FEC: the customer accounts' prefixes
 
 
 @dataclass
@@ -146,9 +147,10 @@ def read_plan(
     reference) of the open échéances, whose settlement the plan must keep."""
     file_format = options.file_format or detect_format(stream)
     if file_format == ImportFormat.FEC:
-        rows = read_fec(stream, accounts=CUSTOMER_PREFIXES)
+        rows = read_fec(stream, accounts=options.accounts)
         keep = None if known is None else (lambda code, ref: (code, ref) in known)
-        return file_format, plan_fec(rows, as_of=options.as_of, keep_settled=keep)
+        plan = plan_fec(rows, as_of=options.as_of, prefixes=options.accounts, keep_settled=keep)
+        return file_format, plan
     if file_format == ImportFormat.CSV:
         return file_format, plan_open_items(read_open_items_csv(stream, options.mapping))
     raise RuleViolation(f"Format inconnu « {file_format} » (fec ou csv).", "import_format")
