@@ -12,26 +12,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TextIO
 
-HEADER = (
-    "JournalCode",
-    "JournalLib",
-    "EcritureNum",
-    "EcritureDate",
-    "CompteNum",
-    "CompteLib",
-    "CompAuxNum",
-    "CompAuxLib",
-    "PieceRef",
-    "PieceDate",
-    "EcritureLib",
-    "Debit",
-    "Credit",
-    "EcritureLet",
-    "DateLet",
-    "ValidDate",
-    "Montantdevise",
-    "Idevise",
-)
+from recouvrement.imports.fec import COLUMNS
+
+HEADER = COLUMNS
 VAT = Decimal("0.2")
 CENT = Decimal("0.01")
 

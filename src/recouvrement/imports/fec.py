@@ -30,8 +30,8 @@ _PLAIN_AMOUNT = re.compile(r" *[+-]?\d*(?:[,.]\d+)? *")
 OPTIONAL_DATE_COLUMNS = ("PieceDate", "DateLet", "ValidDate")
 DEBIT_CREDIT = ("Debit", "Credit")
 AMOUNT_DIRECTION = ("Montant", "Sens")
-# The A47 A-1 VII 1° columns besides the amounts (Debit/Credit, or Montant/Sens); found by name.
-STANDARD_COLUMNS = (
+# The 18 columns of A47 A-1 VII 1°, in their order (a FEC we write has this header).
+COLUMNS = (
     "JournalCode",
     "JournalLib",
     "EcritureNum",
@@ -43,12 +43,16 @@ STANDARD_COLUMNS = (
     "PieceRef",
     "PieceDate",
     "EcritureLib",
+    "Debit",
+    "Credit",
     "EcritureLet",
     "DateLet",
     "ValidDate",
     "Montantdevise",
     "Idevise",
 )
+# Besides the amounts (Debit/Credit, or Montant/Sens), found by name.
+STANDARD_COLUMNS = tuple(name for name in COLUMNS if name not in DEBIT_CREDIT)
 SEPARATORS = ("\t", "|", ";")
 DEBIT_DIRECTIONS = frozenset({"D", "+1", "1", "+"})
 CREDIT_DIRECTIONS = frozenset({"C", "-1", "-"})
