@@ -248,6 +248,9 @@ def test_only_a_manager_may_import(client, team, persona):
     assert client.post(reverse("import_csv_mapping_create"), CEGID_FORMAT).status_code == 403
     assert AccountingImport.objects.count() == 1 and not SavedCsvMapping.objects.exists()
     assert Receivable.objects.count() == 0
+    # The menu does not offer what the role may not open.
+    page = client.get(reverse("dossier_list")).content.decode()
+    assert f'href="{reverse("import_upload")}"' not in page
 
 
 def test_another_companys_import_is_not_found(client, team):

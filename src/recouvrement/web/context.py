@@ -18,4 +18,5 @@ def workspace(request: HttpRequest) -> dict:
         # The 403 page itself renders with this processor: it must not raise again.
         return {"workspace": None, "menu": []}
     match = getattr(request, "resolver_match", None)
-    return {"workspace": found, "menu": menu(match.url_name if match else None)}
+    current = match.url_name if match else None
+    return {"workspace": found, "menu": menu(current, found.role)}

@@ -2,6 +2,11 @@
 
 from django.urls import NoReverseMatch, reverse
 
+from recouvrement.domain.statuses import Role
+
+# Pages only a « Responsable recouvrement » may open: not offered to the others.
+MANAGER_ONLY = frozenset({"import_upload"})
+
 MENU = (
     (
         "Traitement › Recouvrement",
@@ -24,12 +29,15 @@ MENU = (
 )
 
 
-def menu(current_url_name: str | None) -> list[dict]:
-    """The groups and their entries whose page is served, the current one marked active."""
+def menu(current_url_name: str | None, role: Role | None = None) -> list[dict]:
+    """The groups and their entries whose page is served (and the role may open), the current
+    one marked active."""
     groups = []
     for title, entries in MENU:
         items = []
         for url_name, label, prefixes in entries:
+            if url_name in MANAGER_ONLY and role is not Role.MANAGER:
+                continue
             try:
                 url = reverse(url_name)
             except NoReverseMatch:
