@@ -90,5 +90,10 @@ def test_the_manager_imports_the_weeks_fec_and_a_paid_dossier_closes(
         "FA-0501",
     ]
 
+    # The dossier shows the transfer that paid it, and is closed.
     page.get_by_role("link", name=dossier.number).click()
+    payments = page.get_by_role("table", name="Règlements")
+    expect(payments).to_contain_text("VIR-5531")
+    expect(payments).to_contain_text("2\u202f480,00\u00a0€")
     expect(page.get_by_text("Clos").first).to_be_visible()
+    page.screenshot(path=SCREENSHOTS / "import-dossier.png", full_page=True)

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from recouvrement import services
+from recouvrement.db.models import Allocation, Payment
 from recouvrement.domain.statuses import ActionType, InterventionKind, InterventionStatus
 from tests.builders import (
     a_company,
@@ -103,6 +104,29 @@ def test_the_dossier_page_shows_the_figures_and_the_echeances(client, team):
     )
     assert "3\u202f500,00\u00a0€" in page
     assert "1\u202f540,00\u00a0€" in page
+
+
+def test_the_dossier_page_lists_the_reglements_paid_on_its_echeances(client, team):
+    customer = a_customer(team.company)
+    first, second = a_receivable(customer, "600.00"), a_receivable(customer, "900.00")
+    dossier = a_dossier(customer, user=team.manager, receivables=[first, second])
+    payment = Payment.objects.create(
+        company=team.company,
+        customer=customer,
+        date=date(2026, 11, 18),
+        amount=Decimal("750.00"),
+        reference="VIR-8812",
+        origin="import",
+    )
+    Allocation.objects.create(payment=payment, receivable=first, amount=Decimal("600.00"))
+    Allocation.objects.create(payment=payment, receivable=second, amount=Decimal("150.00"))
+    client.force_login(team.manager)
+
+    page = client.get(reverse("dossier_detail", args=[dossier.pk])).content.decode()
+
+    assert ["Date", "Référence", "Imputé sur", "Montant imputé"] in table_headers(page)
+    assert page.count('VIR-8812 <span class="muted">(import comptable)</span>') == 2
+    assert "18/11/2026" in page and "150,00\u00a0€" in page
 
 
 def test_an_attached_document_shows_a_paperclip_and_its_name(client, team, documents):

@@ -18,6 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from recouvrement.db.models import (
+    Allocation,
     Collaborator,
     Company,
     Dossier,
@@ -126,6 +127,7 @@ class DossierPage:
     interventions: list[Intervention]
     figures: DossierFigures
     journal: list[JournalEntry]  # « Historique », newest first
+    allocations: list[Allocation]  # the règlements paid on its échéances, oldest first
 
 
 def dossier_page(company: Company, pk: int) -> DossierPage:
@@ -151,4 +153,9 @@ def dossier_page(company: Company, pk: int) -> DossierPage:
         .select_related("user")
         .order_by("-at", "-id")[:TIMELINE_LENGTH]
     )
-    return DossierPage(dossier, receivables, interventions, figures, journal)
+    allocations = list(
+        Allocation.objects.filter(receivable__in=receivables)
+        .select_related("payment", "receivable")
+        .order_by("payment__date", "pk")
+    )
+    return DossierPage(dossier, receivables, interventions, figures, journal, allocations)

@@ -569,9 +569,9 @@ class _Writer:
                 journal_entry(
                     dossier,
                     "receivables_imported",
-                    f"Import comptable arrêté au {self.as_of:%d/%m/%Y} : reste dû des "
-                    f"{len(moves[dossier.pk])} échéance(s) modifiée(s) {format_amount(old)} → "
-                    f"{format_amount(new)}.",
+                    f"Import comptable arrêté au {self.as_of:%d/%m/%Y} : reste dû "
+                    f"{format_amount(old)} → {format_amount(new)} "
+                    f"({_plural(len(moves[dossier.pk]), 'échéance modifiée')}).",
                     user=user,
                     before={"open_amount": str(old)},
                     after={"open_amount": str(new)},
@@ -580,6 +580,13 @@ class _Writer:
             )
         JournalEntry.objects.bulk_create(entries)
         return list(moves)
+
+
+def _plural(count: int, words: str) -> str:
+    """« 1 échéance modifiée », « 2 échéances modifiées »."""
+    if count == 1:
+        return f"1 {words}"
+    return f"{count} " + " ".join(f"{word}s" for word in words.split())
 
 
 def _in_chunks(queryset, name: str, values: list) -> Iterable:
