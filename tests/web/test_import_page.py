@@ -8,7 +8,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from recouvrement.db.models import AccountingImport, Customer, Payment, Receivable, SavedCsvMapping
+from recouvrement.db.models import (
+    AccountingImport,
+    Customer,
+    Dossier,
+    Payment,
+    Receivable,
+    SavedCsvMapping,
+)
 from recouvrement.domain.statuses import DossierStatus
 from tests.builders import a_company, a_dossier
 from tests.web.pages import table_headers
@@ -373,3 +380,20 @@ def test_reimporting_the_same_file_says_so_and_changes_nothing(client, team):
     response = client.post(apply_url(second), follow=True)
     assert "Ce fichier avait déjà été importé le" in response.content.decode()
     assert Receivable.objects.count() == 2
+
+
+def test_after_an_import_the_overdue_echeances_nobody_follows_are_one_click_away(client, team):
+    client.force_login(team.manager)
+    record, _ = preview_of(client, FEC)
+    client.post(apply_url(record))
+    result = reverse("import_preview", args=[record.pk])
+
+    page = client.get(result).content.decode()
+    assert "Retards sans dossier" in page
+    assert "2 clients ont des échéances échues (2\u202f037,12\u00a0€)" in page
+    assert f'action="{reverse("dossiers_open_overdue")}"' in page
+
+    client.post(reverse("dossiers_open_overdue"))
+
+    assert Dossier.objects.filter(company=team.company).count() == 2
+    assert "Retards sans dossier" not in client.get(result).content.decode()

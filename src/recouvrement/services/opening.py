@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 
 from recouvrement.db.models import Company, Dossier, DossierReceivable, Receivable, Scenario
 from recouvrement.domain.money import format_amount
@@ -30,6 +30,17 @@ class OpeningSummary:
         }
 
 
+def unfollowed_overdue(company: Company, today: date) -> QuerySet[Receivable]:
+    """Échéances overdue on `today` that no open dossier follows (customers not excluded)."""
+    followed = DossierReceivable.objects.filter(receivable=OuterRef("pk"), is_active=True)
+    return Receivable.objects.filter(
+        company=company,
+        open_amount__gt=0,
+        due_date__lt=today,
+        customer__excluded_from_collection=False,
+    ).filter(~Exists(followed))
+
+
 @use_case
 def open_overdue_dossiers(
     company: Company,
@@ -43,15 +54,8 @@ def open_overdue_dossiers(
     totals under the minimum balance (the company's unless given) are left alone."""
     require_manager(user, company.pk, "ouvre les dossiers en série")
     minimum = company.minimum_balance if min_amount is None else min_amount
-    followed = DossierReceivable.objects.filter(receivable=OuterRef("pk"), is_active=True)
     overdue = (
-        Receivable.objects.filter(
-            company=company,
-            open_amount__gt=0,
-            due_date__lt=today,
-            customer__excluded_from_collection=False,
-        )
-        .filter(~Exists(followed))
+        unfollowed_overdue(company, today)
         .select_related("customer__company", "customer__default_collector")
         .order_by("customer__code", "due_date", "reference")
     )

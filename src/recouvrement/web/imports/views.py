@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,6 +29,7 @@ from recouvrement.services.imports import (
     detect_format,
     import_accounting_file,
 )
+from recouvrement.services.opening import unfollowed_overdue
 from recouvrement.web.imports.forms import (
     CsvMappingForm,
     ImportUploadForm,
@@ -315,10 +316,17 @@ def _result_page(
             "closed_dossiers": _dossiers(company, numbers),
             "more_dossiers": max(0, len(numbers) - LISTED_DOSSIERS),
             "may_apply": report is not None and not report.rejected_lines and not applied,
+            "unfollowed": _unfollowed(company) if applied else None,
             "size": size_text(record.size),
         },
         status=status,
     )
+
+
+def _unfollowed(company: Company) -> dict:
+    """B5 after an import: the customers whose overdue échéances no dossier follows yet."""
+    overdue = unfollowed_overdue(company, timezone.localdate())
+    return overdue.aggregate(customers=Count("customer", distinct=True), amount=Sum("open_amount"))
 
 
 def _figures(summary: dict) -> list[dict]:
