@@ -16,7 +16,6 @@ FORMAT_CHOICES = [
     (ImportFormat.FEC.value, "FEC"),
     (ImportFormat.CSV.value, "CSV des échéances ouvertes"),
 ]
-DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 TEXT_SAMPLE = 64 * 1024  # a NUL byte in the first 64 KB: not a text file
 NOT_TEXT = "Ce fichier n'est pas un fichier texte (FEC ou CSV)."
 DECIMAL_CHOICES = [("", "Automatique"), (",", "Virgule « , »"), (".", "Point « . »")]
@@ -34,7 +33,7 @@ OPTIONAL_COLUMNS = frozenset({"customer_name", "piece_date", "amount"})
 
 
 def max_import_bytes() -> int:
-    return getattr(settings, "RECOUVREMENT_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+    return settings.RECOUVREMENT_IMPORT_MAX_BYTES
 
 
 def size_text(size: int) -> str:
