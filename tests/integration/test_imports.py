@@ -18,9 +18,9 @@ from recouvrement.db.models import (
     Payment,
     Receivable,
 )
-from recouvrement.imports import CsvMapping
 from recouvrement.services.imports import ImportOptions, import_accounting_file
 from tests.builders import a_customer, a_dossier
+from tests.unit.test_csv_reader import CUSTOM
 
 DATA = Path(__file__).parent.parent / "data"
 TODAY = date(2026, 11, 30)
@@ -257,15 +257,7 @@ def test_a_csv_of_open_items_then_a_newer_one_records_what_was_paid_in_between(t
     assert allocations_match_payments(team.company)
 
 
-SOURCE_COLUMNS = CsvMapping(
-    customer_code="Tiers",
-    customer_name="Raison sociale",
-    piece_ref="N° facture",
-    piece_date="Date facture",
-    due_date="Date échéance",
-    amount="TTC",
-    open_amount="Solde",
-)
+SOURCE_COLUMNS = CUSTOM  # the mapping the reader tests use for the same sample
 
 
 def test_another_sources_columns_are_read_with_its_mapping_and_its_bad_lines_named(team):

@@ -486,21 +486,16 @@ class _Writer:
         """Each touched échéance's allocations add up to what was paid on it: what the file
         shows paid without a payment (a CSV, an échéance gone) becomes a « Règlement constaté »
         on the file's date; allocations beyond it (an échéance reopened) are taken back."""
-        ids = list(self.touched)
-        paid: dict[int, Decimal] = defaultdict(Decimal)
-        facts: dict[int, tuple[int, Decimal, Decimal]] = {}
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start : start + CHUNK]
-            for pk, customer_id, amount, open_amount, allocated in (
-                Receivable.objects.filter(pk__in=chunk)
-                .annotate(allocated=Sum("allocations__amount"))
-                .values_list("id", "customer_id", "amount", "open_amount", "allocated")
-            ):
-                paid[pk] = allocated or ZERO
-                facts[pk] = (customer_id, amount, open_amount)
+        rows = _in_chunks(
+            Receivable.objects.annotate(allocated=Sum("allocations__amount")).values_list(
+                "id", "customer_id", "amount", "open_amount", "allocated"
+            ),
+            "pk",
+            list(self.touched),
+        )
         noted = []
-        for pk, (customer_id, amount, open_amount) in facts.items():
-            gap = amount - open_amount - paid[pk]
+        for pk, customer_id, amount, open_amount, allocated in rows:
+            gap = amount - open_amount - (allocated or ZERO)
             if gap > 0:
                 noted.append((pk, customer_id, gap))
             elif gap < 0:

@@ -12,7 +12,13 @@ from django.utils import timezone
 from recouvrement.db.models import Allocation, Company, Dossier, Intervention, JournalEntry
 from recouvrement.domain.money import format_amount
 from recouvrement.domain.promises import PromiseOutcome, judge_promise
-from recouvrement.domain.statuses import DossierStatus, InterventionKind, InterventionStatus
+from recouvrement.domain.statuses import (
+    DossierStatus,
+    InterventionKind,
+    InterventionStatus,
+    Role,
+    check_intervention_transition,
+)
 from recouvrement.services.journal import journal_entry
 from recouvrement.services.queue import queue_fields
 
@@ -61,7 +67,11 @@ def settle_promises(
         promised = f"{format_amount(promise.promise_amount)} promis pour le "
         promised += f"{promise.planned_date:%d/%m/%Y}"
         kept = verdict.outcome is PromiseOutcome.KEPT
-        promise.status = InterventionStatus.DONE if kept else InterventionStatus.SKIPPED
+        target = InterventionStatus.DONE if kept else InterventionStatus.SKIPPED
+        check_intervention_transition(
+            InterventionStatus.TODO, target, Role.MANAGER, kind=InterventionKind.PROMISE
+        )
+        promise.status = target
         promise.done_date = verdict.on
         promise.promise_kept = kept
         if kept:
