@@ -20,6 +20,7 @@ from recouvrement.db.models import (
 )
 from recouvrement.domain.customers import CustomerKind
 from recouvrement.domain.statuses import ActionType, Role
+from recouvrement.services.companies import create_company
 
 _numbers = itertools.count(1)
 
@@ -33,7 +34,7 @@ STANDARD_STEPS = [
 
 def a_company(**fields) -> Company:
     defaults = {"name": "Atelier Rhône SAS", "city": "Lyon", "iban": "FR76 3000 4000 0100"}
-    return Company.objects.create(**{**defaults, **fields})
+    return create_company(**{**defaults, **fields})
 
 
 def a_user(company: Company, role: Role, username: str | None = None) -> User:

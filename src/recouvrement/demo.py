@@ -21,6 +21,7 @@ from recouvrement.db import models as db
 from recouvrement.domain.customers import CustomerKind
 from recouvrement.domain.money import format_amount
 from recouvrement.domain.statuses import ActionType, InterventionKind, InterventionStatus
+from recouvrement.services.companies import create_company
 from recouvrement.services.letters import ensure_default_templates
 
 DEMO_TODAY = date(2026, 11, 27)
@@ -78,7 +79,7 @@ def build_demo(today: date = DEMO_TODAY) -> dict:
             "base vide (choisissez un autre fichier de base de données)."
         )
     with transaction.atomic():
-        company = db.Company.objects.create(**data.COMPANY)
+        company = create_company(**data.COMPANY)
         demo = Demo(random.Random(SEED), today, *_staff(company), *_lists(company))
         scenarios = _scenarios(company)
         clients = _customers(demo, company)

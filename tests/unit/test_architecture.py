@@ -69,3 +69,73 @@ def test_the_readers_import_only_the_domain():
 
     assert list(readers.glob("*.py"))
     assert offenders == set()
+
+
+PACKAGE = DOMAIN.parent
+WRITES = {"save", "delete", "update", "create", "get_or_create", "update_or_create"}
+
+
+def _web_writes(path: Path, root: Path = PACKAGE) -> list[str]:
+    """Calls that write (`.save(`, `.delete(`, `.update(`, `.create(`, `bulk_*`) or open a
+    transaction, with their line."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            name = node.func.attr
+            if name in WRITES or name.startswith("bulk_") or name in ("atomic", "set_rollback"):
+                found.append(f"{path.relative_to(root)}:{node.lineno} .{name}(")
+        elif isinstance(node, ast.Name) and node.id == "atomic":
+            found.append(f"{path.relative_to(root)}:{node.lineno} atomic")
+    return found
+
+
+def test_the_web_layer_writes_nothing_itself():
+    """Every write is a service's (one use case, one transaction, journaled): the views and
+    forms read the request, call a service and render."""
+    web = sorted((PACKAGE / "web").rglob("*.py"))
+
+    offenders = [write for path in web for write in _web_writes(path)]
+
+    assert web
+    assert offenders == []
+
+
+def test_the_write_detector_sees_each_kind_of_write(tmp_path):
+    sample = tmp_path / "views.py"
+    sample.write_text(
+        "from django.db import transaction\n"
+        "def view(r, obj, qs, Model):\n"
+        "    obj.save()\n"
+        "    qs.update(a=1)\n"
+        "    Model.objects.create(a=1)\n"
+        "    Model.objects.bulk_create([])\n"
+        "    obj.file.delete(save=False)\n"
+        "    with transaction.atomic():\n"
+        "        pass\n"
+        "    digest = hash(r)\n"
+    )
+
+    found = [line.split(" ", 1)[1] for line in _web_writes(sample, tmp_path)]
+
+    assert found == [".save(", ".update(", ".create(", ".bulk_create(", ".delete(", ".atomic("]
+
+
+def test_cli_and_web_reach_rendering_and_sending_only_through_services():
+    """Letters are rendered and e-mails sent behind the services (their errors are service
+    errors), so the UI, the command line and the API share one path."""
+    callers = [
+        *(PACKAGE / "web").rglob("*.py"),
+        *PACKAGE.glob("cli*.py"),
+        *PACKAGE.glob("cli/*.py"),
+    ]
+
+    offenders = {
+        f"{path.relative_to(PACKAGE)}: {module}"
+        for path in callers
+        for module in imported_modules(path)
+        if module.startswith(("recouvrement.documents", "recouvrement.mailing"))
+        or module in ("documents", "mailing")
+    }
+
+    assert callers
+    assert offenders == set()

@@ -18,6 +18,7 @@ from recouvrement.db.models import (
 )
 from recouvrement.domain.numbering import dossier_number
 from recouvrement.domain.statuses import ActionType, InterventionKind, InterventionStatus
+from recouvrement.services.companies import create_company
 from recouvrement.services.queue import queue_fields
 
 BATCH = 5000
@@ -35,7 +36,7 @@ def build(size: int, today: date, history: int = 1) -> Company:
     `history` > 1 adds done manual interventions per dossier, to reach the worklist's volume.
     """
     with transaction.atomic():
-        company = Company.objects.create(name="Banc d'essai SA", city="Lyon")
+        company = create_company(name="Banc d'essai SA", city="Lyon")
         collectors = Collaborator.objects.bulk_create(
             Collaborator(company=company, last_name=f"Chargé {i:02d}", is_collector=True)
             for i in range(20)

@@ -12,11 +12,11 @@ from datetime import date
 from pathlib import Path
 
 from recouvrement.bench.fec import sample_invoices, write_fec
-from recouvrement.db.models import Company
+from recouvrement.services.companies import create_company
 
 
 def run(engine: str, lines: int, today: date) -> Iterator[dict]:
-    Company.objects.create(name="Banc d'essai SAS", city="Lyon", siren="000000000")
+    create_company(name="Banc d'essai SAS", city="Lyon", siren="000000000")
     with tempfile.TemporaryDirectory(prefix="recouvrement-fec-") as folder:
         path = Path(folder) / f"000000000FEC{today:%Y%m%d}.txt"
         start = time.perf_counter()

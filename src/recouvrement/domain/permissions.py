@@ -1,4 +1,4 @@
-"""Who may change what (PRODUCT §1)."""
+"""Who may change what (PRODUCT §1): each rule once, as a check (raises) and a question (bool)."""
 
 from recouvrement.domain.rules import RuleViolation
 from recouvrement.domain.statuses import Role
@@ -21,11 +21,32 @@ def check_manager(role: Role, what: str) -> None:
         raise RuleViolation(f"Seul un responsable recouvrement {what}.", "read_only")
 
 
+def may_manage(role: Role) -> bool:
+    """`check_manager` as a question: whether to show the manager's actions."""
+    return role is Role.MANAGER
+
+
+def check_may_change(role: Role) -> None:
+    """Any change at all: refused to « Consultation »."""
+    if not role.may_change:
+        raise READ_ONLY
+
+
 def check_may_change_dossier(
     role: Role, user_collaborator_id: int | None, dossier_collector_id: int | None
 ) -> None:
     """A manager changes every dossier; a collector only their own; « Consultation » none."""
-    if not role.may_change:
-        raise READ_ONLY
+    check_may_change(role)
     if role is Role.COLLECTOR and dossier_collector_id != user_collaborator_id:
         raise OTHER_COLLECTOR
+
+
+def may_change_dossier(
+    role: Role, user_collaborator_id: int | None, dossier_collector_id: int | None
+) -> bool:
+    """`check_may_change_dossier` as a question: whether to show a dossier's actions."""
+    try:
+        check_may_change_dossier(role, user_collaborator_id, dossier_collector_id)
+    except RuleViolation:
+        return False
+    return True

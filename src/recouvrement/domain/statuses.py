@@ -1,5 +1,6 @@
 """Statuses, kinds and action types, and the tables of allowed status changes (S4, M7)."""
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from recouvrement.domain.rules import RuleViolation
@@ -42,6 +43,8 @@ _INTERVENTION_KIND_LABELS = {
 
 
 class ActionType(StrEnum):
+    """The « Type d'action » of a step or an intervention; what each one does is `ACTIONS`."""
+
     LETTER = "letter"
     EMAIL = "email"
     PHONE = "phone"
@@ -49,27 +52,72 @@ class ActionType(StrEnum):
     FORMAL_NOTICE = "formal_notice"
 
     @property
+    def spec(self) -> "ActionSpec":
+        return ACTIONS[self]
+
+    @property
     def label(self) -> str:
-        return _ACTION_TYPE_LABELS[self]
+        return ACTIONS[self].label
 
     @property
     def uses_letter(self) -> bool:
         """Courrier, E-mail and Mise en demeure carry a letter (M6)."""
-        return self in (ActionType.LETTER, ActionType.EMAIL, ActionType.FORMAL_NOTICE)
+        return ACTIONS[self].default_letter is not None
 
     @property
     def is_printed(self) -> bool:
         """A printed letter: left ready to print by Préparer (S5)."""
-        return self in (ActionType.LETTER, ActionType.FORMAL_NOTICE)
+        return ACTIONS[self].printed
+
+    @property
+    def queues_email(self) -> bool:
+        """Préparer puts its letter in the e-mail outbox (S5)."""
+        return ACTIONS[self].emailed
+
+    @property
+    def is_formal_notice(self) -> bool:
+        """A « mise en demeure »: its letter says so, and B2C legal interest runs from it."""
+        return ACTIONS[self].formal_notice
 
 
-_ACTION_TYPE_LABELS = {
-    ActionType.LETTER: "Courrier",
-    ActionType.EMAIL: "E-mail",
-    ActionType.PHONE: "Téléphone",
-    ActionType.TASK: "Tâche",
-    ActionType.FORMAL_NOTICE: "Mise en demeure",
+@dataclass(frozen=True)
+class ActionSpec:
+    """What an action type does, read by every layer (engine, Préparer, letters, screens).
+
+    A new channel (SMS, a debtor-portal link) is one entry here and one adapter where
+    Préparer hands its work on (`services.steps`).
+    """
+
+    label: str
+    # What Préparer leaves to do, in the journal's words (« courrier prêt à imprimer »).
+    prepared_note: str
+    # The LETTERS.md template used when the step names none; None: the action has no letter.
+    default_letter: str | None = None
+    # Préparer leaves a letter to print; printing it marks the intervention « Réalisée ».
+    printed: bool = False
+    # Préparer queues the letter as an e-mail in the outbox, in its transaction.
+    emailed: bool = False
+    formal_notice: bool = False
+
+
+ACTIONS: dict[ActionType, ActionSpec] = {
+    ActionType.LETTER: ActionSpec(
+        "Courrier", "courrier prêt à imprimer", default_letter="deuxieme_relance", printed=True
+    ),
+    ActionType.EMAIL: ActionSpec(
+        "E-mail", "e-mail à envoyer", default_letter="relance_courtoise", emailed=True
+    ),
+    ActionType.PHONE: ActionSpec("Téléphone", "téléphone à réaliser"),
+    ActionType.TASK: ActionSpec("Tâche", "tâche à réaliser"),
+    ActionType.FORMAL_NOTICE: ActionSpec(
+        "Mise en demeure",
+        "courrier prêt à imprimer",
+        default_letter="mise_en_demeure",
+        printed=True,
+        formal_notice=True,
+    ),
 }
+PRINTED_ACTIONS = tuple(a for a, spec in ACTIONS.items() if spec.printed)
 
 
 class DossierStatus(StrEnum):
