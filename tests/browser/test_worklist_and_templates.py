@@ -11,9 +11,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from recouvrement.db.models import Intervention, LetterTemplate
+from recouvrement.db.models import Intervention
 from recouvrement.domain.statuses import ActionType, InterventionStatus
-from recouvrement.services.letters import ensure_default_templates
+from recouvrement.services.letters import letter_templates
 from tests.browser.conftest import log_in
 from tests.builders import a_contact, a_customer, a_dossier, a_scenario
 
@@ -133,8 +133,7 @@ def test_the_manager_prints_and_closes_actions_from_the_worklist(
 
 @pytest.mark.django_db(transaction=True)
 def test_the_manager_edits_a_letter_template_and_previews_it(page, live_server, team):
-    ensure_default_templates(team.company)
-    courteous = LetterTemplate.objects.get(company=team.company, name="Relance courtoise")
+    courteous = letter_templates(team.company)["relance_courtoise"]
     subject, body = courteous.subject, courteous.body
     customer = a_customer(team.company, name="Boulangerie Des Terreaux SARL")
     a_contact(customer, civility="Monsieur", first_name="Paul", last_name="Lefèvre")

@@ -13,10 +13,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from recouvrement import cli, services
 from recouvrement.db.models import Receivable
 from recouvrement.domain.statuses import InterventionStatus
+from recouvrement.services import letters as letter_services
 from tests.builders import a_customer, a_dossier, a_scenario
 
 COMMAND = [sys.executable, "-m", "recouvrement.cli"]
@@ -179,6 +182,37 @@ def test_a_bad_date_gets_a_french_error_and_a_non_zero_exit(capsys):
 
     assert code == 2
     assert "Date invalide : « 31/02/2026 »" in capsys.readouterr().err
+
+
+def test_without_a_date_the_commands_work_on_the_configured_time_zones_today(
+    team, monkeypatch, capsys
+):
+    monkeypatch.setattr(timezone, "localdate", lambda *args: date(2026, 11, 30))
+
+    code = cli.main(["prepare", "--json"])
+
+    assert code == 0
+    assert last_json(capsys.readouterr().out)["date"] == "2026-11-30"
+
+
+def test_letters_that_cannot_be_rendered_print_nothing_and_fail_in_french(
+    team, monkeypatch, capsys, tmp_path
+):
+    def not_rendered(company, *, today):
+        raise ValidationError("Le rendu PDF a échoué.", code="letter_not_rendered")
+
+    monkeypatch.setattr(letter_services, "print_due_letters", not_rendered)
+    out = tmp_path / "letters.pdf"
+
+    code = cli.main(["letters", "--date", "2026-12-15", "--out", str(out), "--json"])
+
+    captured = capsys.readouterr()
+    assert code == 2
+    assert f"Erreur : {team.company} : aucun courrier imprimé — Le rendu PDF a échoué." in (
+        captured.err
+    )
+    assert captured.out == ""
+    assert not out.exists()
 
 
 def test_the_benchmark_prints_one_json_figure_per_line(tmp_path):

@@ -13,7 +13,7 @@ from recouvrement.services.configuration import (
     save_collaborator,
     update_scenario_steps,
 )
-from recouvrement.services.letters import ensure_default_templates
+from recouvrement.services.letters import letter_templates
 from tests.builders import a_company, a_customer, a_dossier, a_scenario, a_user
 
 
@@ -25,7 +25,7 @@ def rows_of(scenario) -> list[StepRow]:
 
 
 def test_a_scenario_is_created_with_the_letter_template_of_each_step(team):
-    template = ensure_default_templates(team.company)["mise_en_demeure"]
+    template = letter_templates(team.company)["mise_en_demeure"]
     rows = [
         StepRow("Relance", 0, ActionType.EMAIL),
         StepRow("Mise en demeure", 15, ActionType.FORMAL_NOTICE, letter_template_id=template.pk),
@@ -37,7 +37,7 @@ def test_a_scenario_is_created_with_the_letter_template_of_each_step(team):
 
 
 def test_a_template_of_another_company_is_refused_and_nothing_is_created(team):
-    foreign = ensure_default_templates(a_company(name="Autre"))["mise_en_demeure"]
+    foreign = letter_templates(a_company(name="Autre"))["mise_en_demeure"]
     rows = [StepRow("Mise en demeure", 0, ActionType.FORMAL_NOTICE, letter_template_id=foreign.pk)]
 
     with pytest.raises(ValidationError, match="Étape 1 : modèle de courrier inconnu."):

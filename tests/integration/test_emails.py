@@ -21,9 +21,11 @@ from django.utils import timezone
 
 from recouvrement import cli, services
 from recouvrement.db.models import Intervention, JournalEntry, OutgoingEmail, PrintedLetter
+from recouvrement.documents import LetterRenderingError
 from recouvrement.domain.statuses import ActionType, InterventionStatus
 from recouvrement.mailing.outbox import LEASE, MAX_ATTEMPTS
 from recouvrement.services import emails
+from recouvrement.services import letters as letter_services
 from recouvrement.services.emails import send_due_emails
 from tests.builders import a_contact, a_customer, a_dossier, a_receivable, a_scenario
 
@@ -278,6 +280,26 @@ def test_a_refusing_server_leaves_the_row_pending_with_a_backoff(team, mail_serv
     assert row.last_error == "Refusé par le serveur SMTP : 550 5.7.1 Message rejected."
     assert email_step(dossier).status == InterventionStatus.TODO
     assert not PrintedLetter.objects.exists()
+
+
+def test_a_letter_that_does_not_render_leaves_the_row_pending_with_its_reason(
+    team, mail_server, monkeypatch
+):
+    dossier = an_email_dossier(team)
+
+    def broken(letters):
+        raise LetterRenderingError("Le rendu PDF des courriers a échoué : typst")
+
+    monkeypatch.setattr(letter_services, "render_batch", broken)
+    summary = send_due_emails(now=later(seconds=1))
+
+    row = OutgoingEmail.objects.get()
+    assert (summary.retried, len(mail_server.received)) == (1, 0)
+    assert (row.status, row.attempts) == (OutgoingEmail.Status.PENDING, 1)
+    assert row.last_error == (
+        "Courrier impossible à produire : Le rendu PDF des courriers a échoué : typst"
+    )
+    assert email_step(dossier).status == InterventionStatus.TODO
 
 
 def test_a_postponed_email_waits_for_its_time_then_leaves(team, mail_server):

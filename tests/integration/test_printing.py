@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from recouvrement import services
-from recouvrement.db.models import JournalEntry, PrintBatch, PrintedLetter
-from recouvrement.documents import LetterRenderingError, letter_pages
+from recouvrement.db.models import JournalEntry, LetterTemplate, PrintBatch, PrintedLetter
+from recouvrement.documents import LetterRenderingError
 from recouvrement.domain.customers import CustomerKind
 from recouvrement.domain.statuses import ActionType, InterventionStatus
 from recouvrement.services import letters as letter_services
@@ -104,7 +104,7 @@ def test_a_batch_prints_every_due_letter_into_one_pdf_with_each_letters_pages(te
     for number, dossier in enumerate(dossiers):
         printed = dossier.interventions.get().printed_letter
         assert (printed.first_page, printed.last_page) == (number + 1, number + 1)
-        own = letter_pages(bytes(printed.batch.pdf), printed.first_page, printed.last_page)
+        own = letter_services.printed_letter_pdf(printed)
         assert f"Client {number}" in text_of(own)
         assert all(f"Client {other}" not in text_of(own) for other in range(3) if other != number)
     assert services.print_due_letters(team.company, today=TODAY) is None
@@ -117,12 +117,48 @@ def test_a_failed_rendering_marks_nothing(team, monkeypatch):
         raise LetterRenderingError("typst a échoué")
 
     monkeypatch.setattr(letter_services, "render_batch", broken)
-    with pytest.raises(LetterRenderingError):
+    with pytest.raises(ValidationError, match="typst a échoué") as refused:
         services.print_due_letters(team.company, today=TODAY)
+
+    assert refused.value.code == "letter_not_rendered"
 
     assert dossier.interventions.get().status == InterventionStatus.TODO
     assert not PrintBatch.objects.exists()
     assert not JournalEntry.objects.filter(action="letter_printed").exists()
+
+
+def test_a_missing_default_template_is_refused_and_never_created_by_a_read(team):
+    intervention = a_letter_dossier(team).interventions.get()
+    LetterTemplate.objects.filter(company=team.company, code="deuxieme_relance").delete()
+
+    with pytest.raises(ValidationError, match="deuxieme_relance"):
+        services.print_letters([intervention], today=TODAY, user=None)
+    with pytest.raises(ValidationError, match="deuxieme_relance"):
+        letter_services.preview_letter(intervention, today=TODAY)
+
+    assert "deuxieme_relance" not in letter_services.letter_templates(team.company)
+    assert not PrintBatch.objects.exists()
+
+
+def test_the_preview_of_a_letter_stores_and_marks_nothing(team, monkeypatch):
+    intervention = a_letter_dossier(team).interventions.get()
+    templates = LetterTemplate.objects.count()
+
+    pdf = letter_services.preview_letter(intervention, today=TODAY)
+
+    assert "Boulangerie Martin" in text_of(pdf)
+    intervention.refresh_from_db()
+    assert intervention.status == InterventionStatus.TODO
+    assert LetterTemplate.objects.count() == templates
+    assert not PrintBatch.objects.exists()
+
+    def broken(letters):
+        raise LetterRenderingError("typst a échoué")
+
+    monkeypatch.setattr(letter_services, "render_batch", broken)
+    with pytest.raises(ValidationError, match="typst a échoué") as refused:
+        letter_services.preview_letter(intervention, today=TODAY)
+    assert refused.value.code == "letter_not_rendered"
 
 
 def test_a_printed_letter_cannot_be_printed_again_nor_its_intervention_deleted(team):
@@ -166,7 +202,7 @@ def test_only_a_letter_of_ones_own_dossier_is_printed(team):
 
 
 def test_a_template_with_an_error_is_refused_with_its_line_and_the_old_one_stays(team):
-    template = letter_services.ensure_default_templates(team.company)["relance_courtoise"]
+    template = letter_services.letter_templates(team.company)["relance_courtoise"]
     template.body = "Madame,\n\nVotre solde est de {{ total_du }}.\nRéf. {{ dossier.numero\n"
 
     with pytest.raises(ValidationError, match="Ligne 4"):
@@ -177,7 +213,7 @@ def test_a_template_with_an_error_is_refused_with_its_line_and_the_old_one_stays
 
 
 def test_only_a_manager_edits_the_letter_templates(team):
-    template = letter_services.ensure_default_templates(team.company)["relance_courtoise"]
+    template = letter_services.letter_templates(team.company)["relance_courtoise"]
     template.subject = "Rappel amical"
 
     with pytest.raises(PermissionDenied):

@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from recouvrement import services
 from recouvrement.db.models import AttachedDocument, Intervention, JournalEntry, PrintBatch
+from recouvrement.documents import LetterRenderingError
 from recouvrement.domain.statuses import ActionType, InterventionKind, InterventionStatus, Role
+from recouvrement.services import letters as letter_services
 from tests.builders import a_company, a_contact, a_customer, a_dossier, a_scenario, a_user
 
 CALL_THEN_LETTER = [
@@ -241,6 +243,29 @@ def test_a_letter_step_opens_the_print_window_and_printing_marks_it_done(client,
     assert reverse("intervention_letter", args=[letter.pk]) in tab
 
 
+def test_a_letter_that_does_not_render_is_told_and_nothing_is_printed(
+    client, team, dossier, monkeypatch
+):
+    _done(_first(dossier), team.manager)
+    client.force_login(team.collector_user)
+    client.post(reverse("dossier_prepare", args=[dossier.pk]))
+    letter = dossier.interventions.get(label="Courrier de relance")
+
+    def broken(letters):
+        raise LetterRenderingError("Le rendu PDF des courriers a échoué : typst")
+
+    monkeypatch.setattr(letter_services, "render_batch", broken)
+    preview = client.get(reverse("intervention_preview", args=[letter.pk]))
+    printed = client.post(reverse("intervention_print", args=[letter.pk]), follow=True)
+
+    assert preview.status_code == 422
+    assert "Le rendu PDF des courriers a échoué : typst" in preview.content.decode()
+    assert any("Le rendu PDF des courriers a échoué" in m for m in _messages(printed))
+    letter.refresh_from_db()
+    assert letter.status == InterventionStatus.TODO
+    assert not PrintBatch.objects.exists()
+
+
 # S10 — Attacher un document…
 
 
@@ -454,6 +479,7 @@ def test_the_other_collectors_forged_post_is_forbidden_and_changes_nothing(clien
     ]
 
     assert [r.status_code for r in responses] == [403, 403, 403, 403]
+    assert "suivi par un autre chargé de recouvrement" in _text(responses[0])
     call.refresh_from_db()
     assert (call.status, call.comment) == (InterventionStatus.TODO, "")
 

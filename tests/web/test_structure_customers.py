@@ -195,3 +195,29 @@ def test_a_contractual_rate_below_the_legal_floor_is_refused_and_nothing_saved(c
     assert "minimum légal" in response.content.decode()
     assert customer.name == "Avant"
     assert customer.contractual_penalty_rate is None
+
+
+def test_a_new_client_with_a_refused_rate_is_not_created_and_the_page_still_creates(client, team):
+    this_semesters_legal_rate()
+    client.force_login(team.manager)
+
+    response = client.post(
+        reverse("customer_create"),
+        {**FORM, "penalty_rate": "8,500", **contacts({"last_name": "Dupont"})},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "minimum légal" in page
+    assert f'action="{reverse("customer_create")}"' in page
+    assert not Customer.objects.filter(code="C0042").exists()
+    assert not Contact.objects.filter(last_name="Dupont").exists()
+
+
+def test_a_collectors_new_client_page_is_refused_with_the_rules_message(client, team):
+    client.force_login(team.collector_user)
+
+    response = client.get(reverse("customer_create"))
+
+    assert response.status_code == 403
+    assert "Seul un responsable recouvrement peut créer un client." in response.content.decode()

@@ -3,12 +3,14 @@
 from django.urls import reverse
 
 from recouvrement.db.models import LetterTemplate, PrintBatch
-from recouvrement.services.letters import ensure_default_templates
+from recouvrement.documents import LetterRenderingError
+from recouvrement.services import letters as letter_services
+from recouvrement.services.letters import letter_templates
 from tests.builders import a_company, a_customer, a_dossier
 
 
 def a_template(team) -> LetterTemplate:
-    return ensure_default_templates(team.company)["deuxieme_relance"]
+    return letter_templates(team.company)["deuxieme_relance"]
 
 
 def test_the_list_shows_the_company_templates_with_their_type(client, team):
@@ -109,13 +111,52 @@ def test_a_collectors_save_is_refused_with_403(client, team):
 
     template.refresh_from_db()
     assert response.status_code == 403
+    assert "Seul un responsable recouvrement peut modifier la structure." in (
+        response.content.decode()
+    )
     assert template.subject != "X"
 
 
 def test_a_template_of_another_company_is_not_found(client, team):
-    foreign = ensure_default_templates(a_company(name="Autre SAS"))["deuxieme_relance"]
+    foreign = letter_templates(a_company(name="Autre SAS"))["deuxieme_relance"]
     client.force_login(team.manager)
 
     response = client.get(reverse("letter_template_edit", args=[foreign.pk]))
 
     assert response.status_code == 404
+
+
+def test_a_reader_previews_a_template_and_the_list_is_read_without_creating_any(client, team):
+    template = a_template(team)
+    dossier = a_dossier(a_customer(team.company), user=team.manager)
+    count = LetterTemplate.objects.count()
+    client.force_login(team.reader)
+
+    listed = client.get(reverse("letter_template_list"))
+    response = client.post(
+        reverse("letter_template_preview", args=[template.pk]),
+        {"subject": "Essai", "body": "Total : {{ total_du }}.", "dossier": dossier.pk},
+    )
+
+    assert listed.status_code == 200
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    assert LetterTemplate.objects.count() == count
+
+
+def test_a_preview_that_does_not_render_says_why(client, team, monkeypatch):
+    template = a_template(team)
+    dossier = a_dossier(a_customer(team.company), user=team.manager)
+    client.force_login(team.manager)
+
+    def broken(letters):
+        raise LetterRenderingError("Le rendu PDF des courriers a échoué : typst")
+
+    monkeypatch.setattr(letter_services, "render_batch", broken)
+    response = client.post(
+        reverse("letter_template_preview", args=[template.pk]),
+        {"subject": "Essai", "body": "Total : {{ total_du }}.", "dossier": dossier.pk},
+    )
+
+    assert response.status_code == 400
+    assert "Le rendu PDF des courriers a échoué : typst" in response.content.decode()

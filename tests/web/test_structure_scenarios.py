@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from recouvrement.db.models import Scenario
-from recouvrement.services.letters import ensure_default_templates
+from recouvrement.services.letters import letter_templates
 from tests.builders import a_company, a_customer, a_dossier, a_scenario
 
 
@@ -61,7 +61,7 @@ def test_the_list_shows_each_scenario_with_its_default_flag_and_its_number_of_st
 
 
 def test_the_manager_creates_a_scenario_with_three_ordered_steps(client, team):
-    template = ensure_default_templates(team.company)["mise_en_demeure"]
+    template = letter_templates(team.company)["mise_en_demeure"]
     client.force_login(team.manager)
     data = {**THREE_STEPS, "name": "Clients professionnels", "steps-2-letter_template": template.pk}
 
@@ -117,7 +117,7 @@ def test_adding_a_step_without_script_shows_one_more_row_and_saves_nothing(clien
 
 def test_the_manager_reorders_changes_and_adds_steps(client, team):
     scenario = a_scenario(team.company, name="Standard")
-    letter = ensure_default_templates(team.company)["deuxieme_relance"]
+    letter = letter_templates(team.company)["deuxieme_relance"]
     rows = existing_rows(scenario, {1: {"order": "2"}, 2: {"order": "1", "delay_days": "5"}})
     rows[2]["letter_template"] = str(letter.pk)
     rows.append({"order": "5", "label": "Tâche de contrôle", "action_type": "task"})

@@ -11,14 +11,19 @@ from typing import Any
 from django.db import connection, models
 
 
-def _once_per_run(adapt: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """Adapt a value once while it repeats (a batch stamps every row with the same time)."""
-    last: list[Any] = [object(), None]
+def _once_per_object(adapt: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Adapt each object once while it repeats: a batch's rows share their time stamp, their
+    planned date, amounts and the journal's « after » dict. The memory holds a few thousand
+    objects at most (rows of distinct values just pass through)."""
+    seen: dict[int, tuple[Any, Any]] = {}
 
     def run(value: Any) -> Any:
-        if value is not last[0]:
-            last[:] = [value, adapt(value)]
-        return last[1]
+        hit = seen.get(id(value))
+        if hit is None or hit[0] is not value:
+            if len(seen) >= 4096:
+                seen.clear()
+            hit = seen[id(value)] = (value, adapt(value))
+        return hit[1]
 
     return run
 
@@ -26,13 +31,17 @@ def _once_per_run(adapt: Callable[[Any], Any]) -> Callable[[Any], Any]:
 def _adapter(field: models.Field) -> Callable[[Any], Any] | None:
     ops = connection.ops
     if isinstance(field, models.DateTimeField):
-        return _once_per_run(ops.adapt_datetimefield_value)
+        return _once_per_object(ops.adapt_datetimefield_value)
     if isinstance(field, models.DateField):
-        return ops.adapt_datefield_value
+        return _once_per_object(ops.adapt_datefield_value)
     if isinstance(field, models.DecimalField):
-        return lambda v: ops.adapt_decimalfield_value(v, field.max_digits, field.decimal_places)
+        return _once_per_object(
+            lambda v: ops.adapt_decimalfield_value(v, field.max_digits, field.decimal_places)
+        )
     if isinstance(field, models.JSONField):
-        return lambda v: None if v is None else ops.adapt_json_value(v, field.encoder)
+        return _once_per_object(
+            lambda v: None if v is None else ops.adapt_json_value(v, field.encoder)
+        )
     return None  # passed as is
 
 
@@ -65,6 +74,7 @@ def insert_rows(
 def _copy(model: type[models.Model], fields: list[models.Field], rows) -> int:
     """PostgreSQL's COPY: one stream for the whole batch, values dumped by psycopg in C."""
     json_columns = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+    dumps = _once_per_object(lambda v: None if v is None else json.dumps(v))
     quote = connection.ops.quote_name
     sql = (
         f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
@@ -81,7 +91,7 @@ def _copy(model: type[models.Model], fields: list[models.Field], rows) -> int:
             if json_columns:
                 row = list(row)
                 for i in json_columns:
-                    row[i] = None if row[i] is None else json.dumps(row[i])
+                    row[i] = dumps(row[i])
             copy.write_row(row)
             count += 1
     return count

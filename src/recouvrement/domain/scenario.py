@@ -130,12 +130,3 @@ def dossier_status_after(current: DossierStatus, step: StepSpec) -> DossierStatu
     if target is None or target is current or not current.is_open or not target.is_open:
         return None
     return target
-
-
-def preparation_note(step: StepSpec) -> str:
-    """What Préparer did for the step's action (S5), in the journal's words."""
-    if step.action_type.is_printed:
-        return "courrier prêt à imprimer"
-    if step.action_type is ActionType.EMAIL:
-        return "e-mail à envoyer"
-    return f"{step.action_type.label.lower()} à réaliser"

@@ -1,6 +1,6 @@
 """B1: « Préparer » for every dossier whose next step is due — `recouvrement prepare`."""
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -10,35 +10,15 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from recouvrement.db.bulk import insert_rows
-from recouvrement.db.models import Collaborator, Company, Dossier, Intervention, JournalEntry
-from recouvrement.domain.scenario import (
-    DossierSnapshot,
-    NextStep,
-    dossier_status_after,
-    plan_next_step,
-)
-from recouvrement.domain.statuses import (
-    ActionType,
-    DossierStatus,
-    InterventionKind,
-    InterventionStatus,
-)
-from recouvrement.services.emails import enqueue_emails
-from recouvrement.services.journal import INTERVENTION_FIELDS, JOURNAL_COLUMNS
+from recouvrement.db.models import Collaborator, Company, Dossier, Intervention
+from recouvrement.domain.scenario import DossierSnapshot, NextStep, NoNextStep, plan_next_step
+from recouvrement.domain.statuses import DossierStatus, InterventionKind, InterventionStatus
 from recouvrement.services.promises import settle_promises
 from recouvrement.services.queue import collector_key
-from recouvrement.services.snapshots import PLANNING, intervention_states, step_specs
-from recouvrement.services.steps import (
-    PREPARED,
-    STATUS_CHANGED,
-    charge_penalties,
-    prepared_message,
-    status_message,
-    step_fields,
-    step_journal_after,
-)
+from recouvrement.services.snapshots import planning_states, step_specs
+from recouvrement.services.steps import PlannedStep, create_steps
 
+STATUS = {status.value: status for status in DossierStatus}
 CHUNK = 5000
 
 
@@ -113,20 +93,7 @@ def prepare_due(
     return summary
 
 
-INTERVENTION_COLUMNS = (
-    "dossier_id",
-    *INTERVENTION_FIELDS,
-    "company_id",
-    "queue_priority",
-    "queue_collector",
-    "queue_collector_id",
-    "created_at",
-    "updated_at",
-)
-
-
 def _prepare_chunk(ids, steps, collectors, today, user, summary: PrepareSummary) -> None:
-    at = timezone.now()
     user_id = user.pk if user else None
     # Ranges of ids, not IN lists of thousands of values: cheaper to build and to plan.
     wanted, id_range = set(ids), (ids[0], ids[-1])
@@ -145,16 +112,22 @@ def _prepare_chunk(ids, steps, collectors, today, user, summary: PrepareSummary)
                 "collector_id",
             )
         )
-        states = intervention_states(PLANNING, dossier__pk__range=id_range)
-        planned: list[tuple[int, int, DossierStatus, NextStep, dict, tuple]] = []
+        states = planning_states(id_range)
+        plans: dict[tuple, NextStep | NoNextStep] = {}
+        planned: list[PlannedStep] = []
         for pk, company_id, status, start_date, scenario_id, priority, collector in dossiers:
             if pk not in wanted:
                 continue
-            status = DossierStatus(status)
-            snapshot = DossierSnapshot(
-                status, start_date, steps.get(scenario_id, ()), tuple(states.get(pk, ()))
-            )
-            plan = plan_next_step(snapshot)
+            # Dossiers in the same state get the same plan: plan each state once. Alike
+            # interventions are one tuple object (`intervention_states`): its id is its key.
+            done = states.get(pk, ())
+            key = (status, start_date, scenario_id, id(done))
+            plan = plans.get(key)
+            if plan is None:
+                snapshot = DossierSnapshot(
+                    STATUS[status], start_date, steps.get(scenario_id, ()), done
+                )
+                plan = plans[key] = plan_next_step(snapshot)
             if not isinstance(plan, NextStep):
                 if plan.code == "scenario_finished":
                     summary.finished += 1
@@ -163,95 +136,8 @@ def _prepare_chunk(ids, steps, collectors, today, user, summary: PrepareSummary)
             elif not plan.is_due(today):
                 summary.not_due += 1
             else:
-                fields = step_fields(plan, user_id)
-                queue = (company_id, priority, collectors.get(collector, ""), collector)
-                planned.append((pk, company_id, status, plan, fields, queue))
-        reasons = _charge_penalties(planned, today)
-        insert_rows(
-            Intervention,
-            INTERVENTION_COLUMNS,
-            (
-                (pk, *(fields[name] for name in INTERVENTION_FIELDS), *queue, at, at)
-                for pk, _, _, _, fields, queue in planned
-            ),
-        )
-        # Exactly one step « A faire » per dossier (a database constraint): its id is ours.
-        created = dict(
-            Intervention.objects.filter(
-                dossier__pk__range=id_range,
-                kind=InterventionKind.STEP,
-                status=InterventionStatus.TODO,
-            ).values_list("dossier_id", "pk")
-        )
-        journal = []
-        moved: dict[DossierStatus, list[int]] = defaultdict(list)
-        for pk, company_id, status, plan, fields, _ in planned:
-            journal.append(
-                (
-                    company_id,
-                    pk,
-                    created[pk],
-                    at,
-                    user_id,
-                    PREPARED,
-                    prepared_message(plan),
-                    None,
-                    step_journal_after(fields),
-                )
-            )
-            target = dossier_status_after(status, plan.step)
-            if target is not None:
-                moved[target].append(pk)
-                journal.append(
-                    (
-                        company_id,
-                        pk,
-                        None,
-                        at,
-                        user_id,
-                        STATUS_CHANGED,
-                        status_message(target, plan),
-                        {"status": status.value},
-                        {"status": target.value},
-                    )
-                )
-            if pk in reasons:
-                journal.append(
-                    (
-                        company_id,
-                        pk,
-                        created[pk],
-                        at,
-                        user_id,
-                        "penalties_not_computed",
-                        f"Pénalités non calculées : {reasons[pk]}",
-                        None,
-                        None,
-                    )
-                )
-            summary.by_action[plan.step.action_type.value] += 1
-        insert_rows(JournalEntry, JOURNAL_COLUMNS, journal)
-        # S5: each « E-mail » step's message goes to the outbox, in this transaction.
-        enqueue_emails(
-            [
-                (pk, created[pk], plan.step.label)
-                for pk, _, _, plan, _, _ in planned
-                if plan.step.action_type is ActionType.EMAIL
-            ],
-            now=at,
-            user_id=user_id,
-        )
-        for target, pks in moved.items():
-            Dossier.objects.filter(pk__in=pks).update(status=target)
+                queue = (priority, collectors.get(collector, ""), collector)
+                planned.append(PlannedStep(pk, company_id, STATUS[status], plan, queue))
+                summary.by_action[plan.step.action_type.value] += 1
+        create_steps(planned, user_id=user_id, at=timezone.now(), today=today)
         summary.created += len(planned)
-
-
-def _charge_penalties(planned, today: date) -> dict[int, str]:
-    """The steps with « Calcul des pénalités » get their dossier's penalties (few dossiers:
-    one read for all of them); returns why some could not be computed."""
-    wanted = {pk: fields for pk, _, _, plan, fields, _ in planned if plan.step.compute_penalties}
-    if not wanted:
-        return {}
-    companies = {c.pk: c for c in Company.objects.filter(dossiers__pk__in=wanted).distinct()}
-    company_ids = dict(Dossier.objects.filter(pk__in=wanted).values_list("pk", "company_id"))
-    return charge_penalties(wanted, {pk: companies[company_ids[pk]] for pk in wanted}, today)

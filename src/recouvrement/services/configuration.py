@@ -1,4 +1,5 @@
-"""« Structure » set by a responsable recouvrement: scenario steps (M6) and collaborators (M5)."""
+"""« Structure » set by a responsable recouvrement: scenario steps (M6), collaborators (M5)
+and the lists (M7); the clients are `services.customers`."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -9,9 +10,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from recouvrement.db.models import (
     Collaborator,
     Company,
+    DisputeReason,
+    Dossier,
     Intervention,
     LetterTemplate,
     Membership,
+    Resolution,
     Scenario,
     Step,
 )
@@ -182,77 +186,7 @@ def save_collaborator(collaborator: Collaborator, *, user: AbstractBaseUser | No
     return collaborator
 
 
-# --- Clients (M2) and listes (M7) -------------------------------------------------------------
-
-from recouvrement.db.models import (  # noqa: E402
-    Contact,
-    Customer,
-    DisputeReason,
-    Dossier,
-    Resolution,
-)
-
-
-@dataclass(frozen=True)
-class ContactRow:
-    """One contact of the client's editor; `contact_id` None: a new one; `delete`: removed."""
-
-    last_name: str
-    contact_id: int | None = None
-    civility: str = ""
-    first_name: str = ""
-    function: str = ""
-    email: str = ""
-    phone: str = ""
-    delete: bool = False
-
-
-_CONTACT_FIELDS = ("civility", "last_name", "first_name", "function", "email", "phone")
-
-
-@use_case
-def save_customer(
-    customer: Customer, contacts: Sequence[ContactRow], *, user: AbstractBaseUser | None
-) -> Customer:
-    """A manager records a client and its contacts in one go; a code is unique per company.
-    Deleting a contact used by a dossier or an intervention leaves them without contact."""
-    require_manager(user, customer.company_id, "peut configurer les clients")
-    customer.code = customer.code.strip()
-    customer.name = customer.name.strip()
-    if not customer.code or not customer.name:
-        raise RuleViolation("Le code et le nom du client sont obligatoires.", "customer_name")
-    taken = Customer.objects.filter(company_id=customer.company_id, code=customer.code)
-    if taken.exclude(pk=customer.pk).exists():
-        raise RuleViolation("Un client porte déjà ce code.", "customer_code_taken")
-    if (
-        customer.default_collector_id is not None
-        and not Collaborator.objects.filter(
-            pk=customer.default_collector_id, company_id=customer.company_id, is_collector=True
-        ).exists()
-    ):
-        raise RuleViolation(
-            "Le chargé par défaut doit être un chargé de recouvrement de la société.",
-            "customer_collector",
-        )
-    customer.full_clean(validate_unique=False, validate_constraints=False)
-    customer.save()
-    existing = {contact.pk: contact for contact in customer.contacts.all()}
-    for position, row in enumerate(contacts, start=1):
-        if row.contact_id is not None and row.contact_id not in existing:
-            raise RuleViolation(f"Contact {position} inconnu pour ce client.", "contact_unknown")
-        if row.delete:
-            if row.contact_id is not None:
-                existing[row.contact_id].delete()
-            continue
-        if not row.last_name.strip():
-            raise RuleViolation(f"Contact {position} : le nom est obligatoire.", "contact_name")
-        contact = existing[row.contact_id] if row.contact_id else Contact(customer=customer)
-        for field in _CONTACT_FIELDS:
-            setattr(contact, field, (getattr(row, field) or "").strip())
-        contact.full_clean()
-        contact.save()
-    return customer
-
+# --- Listes (M7) ---------------------------------------------------------------------------
 
 LIST_LABEL_MAX = 35
 LIST_MODELS = {"dispute_reason": DisputeReason, "resolution": Resolution}

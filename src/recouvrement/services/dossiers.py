@@ -35,7 +35,7 @@ from recouvrement.services.actors import collaborator_id_of, require_change, rol
 from recouvrement.services.journal import DOSSIER_FIELDS, changed, journal_entry, record, snapshot
 from recouvrement.services.queue import refresh_queue
 from recouvrement.services.snapshots import step_specs
-from recouvrement.services.steps import create_step
+from recouvrement.services.steps import prepare_step
 from recouvrement.services.use_case import use_case
 
 
@@ -151,7 +151,7 @@ def open_dossier(
     if scenario is not None:
         plan = first_step(step_specs([scenario.pk]).get(scenario.pk, ()), today)
         if plan is not None:
-            create_step(dossier, plan, user, at, today)
+            prepare_step(dossier, plan, user, at, today)
     return dossier
 
 

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
@@ -34,7 +35,7 @@ from recouvrement.db.models import (
     PrintBatch,
     PrintedLetter,
 )
-from recouvrement.documents import LetterRenderingError, RenderedBatch, render_batch
+from recouvrement.documents import RenderedBatch
 from recouvrement.domain.default_letters import DEFAULT_EMAIL
 from recouvrement.domain.letters import compose_text
 from recouvrement.domain.rules import RuleViolation
@@ -64,10 +65,7 @@ from recouvrement.services.journal import JOURNAL_COLUMNS, journal_entry
 
 # The e-mail's text needs the letter's context (its total, signatory…), which `Letter` does
 # not carry yet: rebuilt here with the letters' own function.
-from recouvrement.services.letters import (
-    Letter,
-    compose_letters,
-)
+from recouvrement.services.letters import Letter, compose_letters, render
 
 logger = logging.getLogger(__name__)
 PENDING, SENDING = OutgoingEmail.Status.PENDING, OutgoingEmail.Status.SENDING
@@ -261,7 +259,7 @@ def _compose(intervention_id: int, today: date) -> _Composed:
         .get(pk=intervention_id)
     )
     [letter] = compose_letters([intervention], today=today)
-    rendered = render_batch([letter.content])
+    rendered = render([letter.content])  # a rendering failure: ValidationError
     dossier = intervention.dossier
     subject, body = compose_text(
         DEFAULT_EMAIL.parsed(), letter.context, {"objet_du_courrier": letter.content.subject_text}
@@ -274,8 +272,10 @@ def _compose(intervention_id: int, today: date) -> _Composed:
 def _send(row: OutgoingEmail, now: datetime, connection: BaseEmailBackend) -> Result:
     try:
         composed = _compose(row.intervention_id, timezone.localdate(now))
-    except (LetterRenderingError, RuleViolation) as error:
+    except RuleViolation as error:
         return _postpone(row, f"Courrier impossible à produire : {error}", now)
+    except ValidationError as error:  # the letter did not render
+        return _postpone(row, f"Courrier impossible à produire : {' '.join(error.messages)}", now)
     except Exception as error:  # nothing has left yet: trying again later is safe
         logger.exception("E-mail %s : courrier non produit", row.message_id)
         return _postpone(row, f"Courrier impossible à produire : {error!r}", now)

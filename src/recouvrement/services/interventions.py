@@ -31,7 +31,7 @@ from recouvrement.services.actors import require_change
 from recouvrement.services.journal import INTERVENTION_FIELDS, changed, record, snapshot
 from recouvrement.services.queue import queue_fields
 from recouvrement.services.snapshots import dossier_snapshot
-from recouvrement.services.steps import create_step
+from recouvrement.services.steps import prepare_step
 from recouvrement.services.use_case import use_case
 
 DOSSIER_CLOSED = RuleViolation(
@@ -63,7 +63,7 @@ def prepare_next_intervention(
     plan = plan_next_step(dossier_snapshot(dossier))
     if not isinstance(plan, NextStep):
         raise RuleViolation(plan.message, plan.code)
-    return create_step(dossier, plan, user, timezone.now(), today)
+    return prepare_step(dossier, plan, user, timezone.now(), today)
 
 
 @use_case

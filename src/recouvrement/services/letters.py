@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -22,11 +22,11 @@ from recouvrement.db.models import (
     LetterTemplate,
     PrintBatch,
     PrintedLetter,
+    Step,
 )
-from recouvrement.documents import RenderedBatch, render_batch
+from recouvrement.documents import LetterRenderingError, RenderedBatch, letter_pages, render_batch
 from recouvrement.domain.balances import days_overdue
 from recouvrement.domain.customers import CustomerKind
-from recouvrement.domain.default_letters import DEFAULT_TEMPLATES
 from recouvrement.domain.letter_templates import LetterTemplateText, parse_template
 from recouvrement.domain.letters import (
     EcheanceRow,
@@ -37,44 +37,26 @@ from recouvrement.domain.letters import (
 )
 from recouvrement.domain.penalties import DossierPenalties
 from recouvrement.domain.rules import RuleViolation
-from recouvrement.domain.statuses import ActionType, InterventionStatus
+from recouvrement.domain.statuses import PRINTED_ACTIONS, ActionType, InterventionStatus
 from recouvrement.services.actors import require_change, require_manager
 from recouvrement.services.journal import journal_entry
 from recouvrement.services.penalties import dossier_penalties_on, receivables_due
-from recouvrement.services.use_case import use_case
+from recouvrement.services.use_case import rule_errors, use_case
 
-PRINTED_ACTIONS = (ActionType.LETTER, ActionType.FORMAL_NOTICE)
-# The letter a step prints when it names no template (the company's copy of LETTERS.md).
-DEFAULT_CODE = {
-    ActionType.EMAIL: "relance_courtoise",
-    ActionType.LETTER: "deuxieme_relance",
-    ActionType.FORMAL_NOTICE: "mise_en_demeure",
-}
+NOT_RENDERED = "letter_not_rendered"
 
 
-def ensure_default_templates(company: Company) -> dict[str, LetterTemplate]:
-    """The company's « Modèles de courrier », created from LETTERS.md when missing."""
-    templates = {t.code: t for t in LetterTemplate.objects.filter(company=company)}
-    for code, default in DEFAULT_TEMPLATES.items():
-        if code not in templates:
-            templates[code] = _create_default(company, code, default)
-    return templates
+def letter_templates(company: Company) -> dict[str, LetterTemplate]:
+    """The company's « Modèles de courrier » by code (its defaults were created with it)."""
+    return {t.code: t for t in LetterTemplate.objects.filter(company=company)}
 
 
-def _create_default(company: Company, code: str, default) -> LetterTemplate:
-    # Two first printings at the same instant: the second finds the first one's row.
+def render(contents: Sequence[LetterContent]) -> RenderedBatch:
+    """The letters' PDF; a rendering failure is a service error (ValidationError)."""
     try:
-        with transaction.atomic():
-            return LetterTemplate.objects.create(
-                company=company,
-                code=code,
-                name=default.name,
-                action_type=ActionType.FORMAL_NOTICE if default.is_formal_notice else "letter",
-                subject=default.subject,
-                body=default.body,
-            )
-    except IntegrityError:
-        return LetterTemplate.objects.get(company=company, code=code)
+        return render_batch(contents)
+    except LetterRenderingError as error:
+        raise ValidationError(str(error), code=NOT_RENDERED) from error
 
 
 @dataclass(frozen=True)
@@ -91,7 +73,7 @@ def compose_letters(interventions: Sequence[Intervention], *, today: date) -> li
     if not interventions:
         return []
     company = interventions[0].dossier.company
-    templates = ensure_default_templates(company)
+    templates = letter_templates(company)
     dossier_ids = {i.dossier_id for i in interventions}
     receivables = receivables_due(dossier_ids)
     penalties_of = dossier_penalties_on(
@@ -117,7 +99,16 @@ def _template_for(intervention: Intervention, templates: dict[str, LetterTemplat
     step = intervention.step
     if step is not None and step.letter_template is not None:
         return step.letter_template
-    return templates[DEFAULT_CODE[ActionType(intervention.action_type)]]
+    action = ActionType(intervention.action_type or ActionType.TASK)
+    code = action.spec.default_letter
+    if code is None:
+        raise RuleViolation(f"« {intervention.label} » n'a pas de courrier.", "not_a_letter")
+    if code not in templates:
+        raise RuleViolation(
+            f"Le modèle de courrier « {code} » manque dans « Structure › Modèles de courrier ».",
+            "letter_template_missing",
+        )
+    return templates[code]
 
 
 def _context(intervention, template, rows, penalties, today) -> LetterContext:
@@ -151,7 +142,7 @@ def _context(intervention, template, rows, penalties, today) -> LetterContext:
         ),
         is_b2b=customer.kind == CustomerKind.B2B,
         is_formal_notice=template.is_formal_notice
-        or intervention.action_type == ActionType.FORMAL_NOTICE,
+        or ActionType(intervention.action_type or ActionType.TASK).is_formal_notice,
         contact_civility=contact.civility if contact and contact.civility else "",
         contact_name=contact.last_name if contact and contact.civility else "",
         dossier_number=dossier.number,
@@ -175,6 +166,53 @@ def _context(intervention, template, rows, penalties, today) -> LetterContext:
         else company.signatory_function,
         letter_date=today,
     )
+
+
+# --- Reading a letter: previews and the letter as printed (reads, nothing stored) ------------
+
+
+def preview_letter(intervention: Intervention, *, today: date) -> bytes:
+    """The PDF of the intervention's letter as it would print on `today`; nothing is stored
+    nor marked. Errors: ValidationError (a rate missing, a template that does not parse, a
+    rendering failure: code "letter_not_rendered")."""
+    with rule_errors():
+        letters = compose_letters([intervention], today=today)
+    return render([letter.content for letter in letters]).pdf
+
+
+def preview_template(
+    template: LetterTemplate, dossier: Dossier, *, subject: str, body: str, today: date
+) -> bytes:
+    """« Aperçu » of a template being edited: its unsaved `subject` and `body` on a sample
+    dossier of the company, through a throwaway « Aperçu » intervention never saved."""
+    if dossier.company_id != template.company_id:
+        raise ValidationError("Choisissez un dossier pour l'aperçu.", code="preview_dossier")
+    edited = LetterTemplate(
+        pk=template.pk,
+        company_id=template.company_id,
+        code=template.code,
+        name=template.name,
+        action_type=template.action_type,
+        subject=subject,
+        body=body,
+    )
+    sample = Intervention(
+        dossier=dossier,
+        action_type=edited.action_type,
+        label="Aperçu",
+        step=Step(letter_template=edited, action_type=edited.action_type),
+    )
+    return preview_letter(sample, today=today)
+
+
+def printed_letter(intervention: Intervention) -> PrintedLetter | None:
+    """The record of the intervention's printed (or e-mailed) letter, if any."""
+    return PrintedLetter.objects.select_related("batch").filter(intervention=intervention).first()
+
+
+def printed_letter_pdf(printed: PrintedLetter) -> bytes:
+    """The letter exactly as printed (S7): its pages of the kept batch, never re-rendered."""
+    return letter_pages(bytes(printed.batch.pdf), printed.first_page, printed.last_page)
 
 
 @dataclass(frozen=True)
@@ -217,7 +255,7 @@ def print_letters(
     current = list(_printable(ids))
     _check_printable(current, len(set(ids)))
     letters = compose_letters(current, today=today)
-    rendered = render_batch([letter.content for letter in letters])
+    rendered = render([letter.content for letter in letters])
     return _file(letters, rendered, today, user)
 
 
@@ -249,7 +287,7 @@ def _check_printable(interventions: list[Intervention], expected: int) -> None:
                 f"« {intervention.label} » ({intervention.dossier.number}) n'est plus « A faire ».",
                 "intervention_not_todo",
             )
-        if ActionType(intervention.action_type or "task") not in PRINTED_ACTIONS:
+        if not ActionType(intervention.action_type or ActionType.TASK).is_printed:
             raise RuleViolation(
                 f"« {intervention.label} » n'est pas un courrier à imprimer.", "not_a_letter"
             )

@@ -2,36 +2,15 @@
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from recouvrement.db.models import Contact, Dossier, Intervention, PrintedLetter
-from recouvrement.domain.permissions import check_may_change_dossier
-from recouvrement.domain.rules import RuleViolation
 from recouvrement.domain.statuses import (
     InterventionStatus,
     Role,
     allowed_intervention_statuses,
 )
 from recouvrement.web.workspace import Workspace
-
-
-def check_change(workspace: Workspace, dossier: Dossier) -> None:
-    """403 unless the user may change this dossier (PRODUCT §1), before any service runs."""
-    collaborator_id = workspace.collaborator.pk if workspace.collaborator else None
-    try:
-        check_may_change_dossier(workspace.role, collaborator_id, dossier.collector_id)
-    except RuleViolation as violation:
-        raise PermissionDenied(violation.message) from None
-
-
-def may_change(workspace: Workspace, dossier: Dossier) -> bool:
-    """`check_change` without raising, for an open dossier: to show or hide the actions."""
-    try:
-        check_change(workspace, dossier)
-    except PermissionDenied:
-        return False
-    return dossier.status_enum.is_open
 
 
 @dataclass(frozen=True)
@@ -68,7 +47,7 @@ def interventions_tab(
     request: HttpRequest, workspace: Workspace, dossier: Dossier, interventions
 ) -> Tab:
     """The rows of the tab, read with two queries whatever the number of interventions."""
-    editable = may_change(workspace, dossier)
+    editable = workspace.may_change_dossier(dossier)
     role = workspace.role if editable else Role.READ_ONLY
     printed = set(
         PrintedLetter.objects.filter(intervention__dossier=dossier).values_list(

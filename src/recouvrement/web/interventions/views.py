@@ -1,8 +1,8 @@
 """Views of the « Interventions » tab: read the request, call one service, redirect (S3–S12).
 
 Every form also works without JavaScript (POST, then redirect to the dossier); with htmx the
-tab's forms are boosted and only the tab is swapped. Rights are checked here before any service
-runs (403), and again by the services.
+tab's forms are boosted and only the tab is swapped. A user who may not change the dossier gets
+a 403 before any form (`Workspace.require_change_dossier`); the services check it again.
 """
 
 from collections.abc import Callable
@@ -17,12 +17,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from recouvrement import services
-from recouvrement.db.models import AttachedDocument, Contact, Dossier, Intervention, PrintedLetter
-from recouvrement.documents import LetterRenderingError, render_letters
-from recouvrement.documents.pages import letter_pages
+from recouvrement.db.models import AttachedDocument, Contact, Dossier, Intervention
 from recouvrement.domain.scenario import offers_next_step
-from recouvrement.domain.statuses import ActionType, InterventionKind, InterventionStatus
-from recouvrement.services.letters import compose_letters
+from recouvrement.domain.statuses import PRINTED_ACTIONS, InterventionKind, InterventionStatus
+from recouvrement.services.letters import preview_letter, printed_letter, printed_letter_pdf
 from recouvrement.services.snapshots import dossier_snapshot
 from recouvrement.web.interventions.forms import (
     AttachForm,
@@ -30,7 +28,6 @@ from recouvrement.web.interventions.forms import (
     EntryLineForm,
     StatusForm,
 )
-from recouvrement.web.interventions.tab import check_change, may_change
 from recouvrement.web.workspace import current_workspace
 
 # Served inline only when the type was read from the content (S10); anything else downloads.
@@ -52,7 +49,7 @@ def _intervention(request: HttpRequest, pk: int) -> Intervention:
 
 
 def _changing(request: HttpRequest, dossier: Dossier) -> None:
-    check_change(current_workspace(request), dossier)
+    current_workspace(request).require_change_dossier(dossier)
 
 
 def _tab_url(dossier_id: int, selected: int | None = None) -> str:
@@ -144,17 +141,13 @@ def prepare(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_tab_url(dossier.pk))
     step = created[0]
     messages.success(request, f"Étape « {step.label} » préparée.")
-    if step.action_type and ActionType(step.action_type).is_printed:
+    if step.action_type in PRINTED_ACTIONS:
         return redirect("intervention_print", pk=step.pk)
     return redirect(_tab_url(dossier.pk))
 
 
-def _printed(intervention: Intervention) -> PrintedLetter | None:
-    return PrintedLetter.objects.select_related("batch").filter(intervention=intervention).first()
-
-
 def _letter(intervention: Intervention) -> Intervention:
-    if not intervention.action_type or not ActionType(intervention.action_type).is_printed:
+    if intervention.action_type not in PRINTED_ACTIONS:
         raise Http404("Cette intervention n'a pas de courrier à imprimer.")
     return intervention
 
@@ -176,7 +169,7 @@ def print_window(request: HttpRequest, pk: int) -> HttpResponse:
                 request, f"Courrier imprimé : « {intervention.label} » est « Réalisée »."
             )
         return redirect("intervention_print", pk=pk)
-    printed = _printed(intervention)
+    printed = printed_letter(intervention)
     workspace = current_workspace(request)
     return render(
         request,
@@ -187,7 +180,7 @@ def print_window(request: HttpRequest, pk: int) -> HttpResponse:
             "printed": printed,
             "may_print": printed is None
             and intervention.status == InterventionStatus.TODO
-            and may_change(workspace, intervention.dossier),
+            and workspace.may_change_dossier(intervention.dossier),
         },
     )
 
@@ -203,11 +196,12 @@ def _pdf(content: bytes, name: str) -> HttpResponse:
 def letter_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The letter as it would print today: composed and rendered, nothing stored or marked."""
     intervention = _letter(_intervention(request, pk))
-    letters = compose_letters([intervention], today=timezone.localdate())
     try:
-        pdf = render_letters([letter.content for letter in letters])
-    except LetterRenderingError as error:
-        return HttpResponse(f"Le courrier n'a pas pu être mis en page : {error}", status=422)
+        pdf = preview_letter(intervention, today=timezone.localdate())
+    except ValidationError as error:
+        return HttpResponse(
+            f"Le courrier n'a pas pu être mis en page : {' '.join(error.messages)}", status=422
+        )
     return _pdf(pdf, f"apercu-{intervention.dossier.number}.pdf")
 
 
@@ -216,10 +210,10 @@ def letter_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The letter exactly as printed (S7): its pages of the kept print batch."""
     intervention = _intervention(request, pk)
-    printed = _printed(intervention)
+    printed = printed_letter(intervention)
     if printed is None:
         raise Http404("Ce courrier n'a pas été imprimé.")
-    pdf = letter_pages(bytes(printed.batch.pdf), printed.first_page, printed.last_page)
+    pdf = printed_letter_pdf(printed)
     return _pdf(pdf, f"courrier-{intervention.dossier.number}-{intervention.pk}.pdf")
 
 
@@ -328,6 +322,6 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     """« Fermer » (S8): offer the next step when every intervention is done, else leave."""
     dossier = _dossier(request, pk)
     workspace = current_workspace(request)
-    if may_change(workspace, dossier) and offers_next_step(dossier_snapshot(dossier)):
+    if workspace.may_change_dossier(dossier) and offers_next_step(dossier_snapshot(dossier)):
         return render(request, "interventions/close_prompt.html", {"dossier": dossier})
     return redirect("dossier_list")

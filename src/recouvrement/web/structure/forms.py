@@ -5,7 +5,8 @@ from django.contrib.auth.models import User
 
 from recouvrement.db.models import Collaborator, Company, Customer, LetterTemplate
 from recouvrement.domain.statuses import ActionType, DossierStatus
-from recouvrement.services.configuration import ContactRow, StepRow
+from recouvrement.services.configuration import StepRow
+from recouvrement.services.customers import ContactRow
 
 ACTION_CHOICES = [(a.value, a.label) for a in ActionType]
 STATUS_CHOICES = [("", "—")] + [(s.value, s.label) for s in DossierStatus if s.is_open]

@@ -1,14 +1,13 @@
 """« Nouveau dossier »: open a dossier de recouvrement on a client's free échéances (M7, S2)."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from recouvrement import services
 from recouvrement.db.models import Customer, Scenario
-from recouvrement.domain.statuses import Role
 from recouvrement.web.worklist.forms import DossierOpeningForm
 from recouvrement.web.workspace import current_workspace
 
@@ -23,10 +22,10 @@ def _customer(company, value: str | None) -> Customer | None:
 def dossier_create(request: HttpRequest) -> HttpResponse:
     """Choose the client, then its échéances and the dossier's fields; open it via the service."""
     workspace = current_workspace(request)
-    if not workspace.role.may_change:
-        raise PermissionDenied("Votre profil « Consultation » ne permet aucune modification.")
+    workspace.require_change()
     company = workspace.company
-    collector_only = workspace.collaborator if workspace.role is Role.COLLECTOR else None
+    # A chargé opens dossiers they follow themselves (the manager chooses anyone).
+    collector_only = None if workspace.may_manage else workspace.collaborator
     source = request.POST if request.method == "POST" else request.GET
     customer = _customer(company, source.get("customer"))
     options = {"company": company, "collector_only": collector_only, "customer": customer}

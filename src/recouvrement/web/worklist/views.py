@@ -15,9 +15,7 @@ from django.views.decorators.http import require_POST
 from recouvrement import services
 from recouvrement.db.models import Intervention
 from recouvrement.db.worklist import WorklistPage, worklist_rows
-from recouvrement.domain.permissions import check_may_change_dossier
-from recouvrement.domain.rules import RuleViolation
-from recouvrement.domain.statuses import ActionType, InterventionStatus
+from recouvrement.domain.statuses import PRINTED_ACTIONS, InterventionStatus
 from recouvrement.web.worklist.forms import (
     ALL_COLLECTORS,
     BATCH_ACTIONS,
@@ -30,7 +28,6 @@ from recouvrement.web.worklist.forms import (
 from recouvrement.web.workspace import Workspace, current_workspace
 
 ROWS_PER_PAGE = 50
-PRINTED = (ActionType.LETTER.value, ActionType.FORMAL_NOTICE.value)
 
 
 def _page(workspace: Workspace, filters: WorklistFilters) -> WorklistPage:
@@ -78,7 +75,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "has_previous": filters.page > 1,
             "first_number": (filters.page - 1) * ROWS_PER_PAGE + 1,
             "last_number": (filters.page - 1) * ROWS_PER_PAGE + len(rows),
-            "may_change": workspace.role.may_change,
+            "may_change": workspace.may_change,
             "batch_actions": BATCH_ACTIONS,
             "today": today,
         },
@@ -136,18 +133,17 @@ def _mark_done(rows: list[Intervention], request: HttpRequest, today) -> _Outcom
 def _printable(rows: list[Intervention], workspace: Workspace) -> tuple[list, list[str]]:
     """The selected letters « A faire » the user may print, and why the others are skipped."""
     letters, refused = [], []
-    own_id = workspace.collaborator.pk if workspace.collaborator else None
     for row in rows:
         name = f"{row.dossier.number} « {row.label} »"
-        if row.action_type not in PRINTED:
+        if row.action_type not in PRINTED_ACTIONS:
             refused.append(f"{name} : ce n'est pas un courrier, il n'est pas imprimé.")
         elif row.status != InterventionStatus.TODO:
             refused.append(f"{name} : n'est plus « A faire ».")
         else:
             try:  # the service checks it too, but refuses the whole batch: sort them out first
-                check_may_change_dossier(workspace.role, own_id, row.dossier.collector_id)
-            except RuleViolation as violation:
-                refused.append(f"{name} : {violation.message}")
+                workspace.require_change_dossier(row.dossier)
+            except PermissionDenied as refusal:  # the domain's own message
+                refused.append(f"{name} : {_refusal(refusal)}")
             else:
                 letters.append(row)
     return letters, refused
@@ -172,8 +168,7 @@ def _report(request: HttpRequest, outcome: _Outcome) -> None:
 def worklist_batch(request: HttpRequest) -> HttpResponse:
     """Préparer, Imprimer or Marquer réalisée on the selected rows; each row reported."""
     workspace = current_workspace(request)
-    if not workspace.role.may_change:
-        raise PermissionDenied("Votre profil « Consultation » ne permet aucune modification.")
+    workspace.require_change()
     form = BatchForm(request.POST)
     if not form.is_valid():
         messages.error(

@@ -1,4 +1,4 @@
-"""Forms of the web UI."""
+"""The dossier list's filters (GET)."""
 
 from dataclasses import dataclass
 

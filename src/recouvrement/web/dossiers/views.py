@@ -1,4 +1,5 @@
-"""Views: read the request, call a read query or a service, render French HTML."""
+"""« Traitement › Recouvrement › Dossiers de recouvrement »: read the request, call a read
+query or a service, render French HTML."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +14,7 @@ from recouvrement.db.models import Collaborator, Dossier
 from recouvrement.db.queries import dossier_page, dossier_rows
 from recouvrement.domain.statuses import DossierStatus
 from recouvrement.services import open_overdue_dossiers
-from recouvrement.web.forms import DossierFilterForm
+from recouvrement.web.dossiers.forms import DossierFilterForm
 from recouvrement.web.workspace import current_workspace
 
 DOSSIERS_PER_PAGE = 50
@@ -62,7 +63,8 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def dossiers_open_overdue(request: HttpRequest) -> HttpResponse:
-    """B5, the button: a dossier per customer with overdue échéances nobody follows yet."""
+    """B5, the button: a dossier per customer with overdue échéances nobody follows yet (the
+    service refuses anyone but a manager)."""
     workspace = current_workspace(request)
     summary = open_overdue_dossiers(
         workspace.company, today=timezone.localdate(), user=request.user

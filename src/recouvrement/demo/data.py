@@ -116,8 +116,11 @@ SCENARIOS = (
         ),
     ),
 )
+# A step's letter when not its action type's default (statuses.ACTIONS): the first letter of a
+# scenario is the courteous one, even when it goes by post.
+STEP_LETTERS = {"Courrier de rappel": "relance_courtoise"}
 
-# stage: how many dossiers per segment (see demo._shape for what each stage means)
+# stage: how many dossiers per segment (see demo.plans for what each stage means)
 STAGES = {
     "new": {"pme": 3, "grand": 1, "b2c": 1},
     "mid": {"pme": 4, "grand": 1, "b2c": 2},

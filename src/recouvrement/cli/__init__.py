@@ -1,0 +1,37 @@
+"""The `recouvrement` command (PRODUCT §6): demo, serve, prepare, import, letters, bench…
+
+One module per group of commands, each adding its own sub-commands (`register`): `serve`
+(demo, serve), `daily` (prepare, letters, send-emails, open-dossiers), `imports` (import) and
+`tools` (bench, manage); `base` holds what they share.
+"""
+
+import argparse
+import json
+import sys
+
+from recouvrement.cli import daily, imports, serve, tools
+from recouvrement.cli.base import CommandError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="recouvrement", description="Recouvrement de créances : poste de travail."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    for group in (serve, daily, imports, tools):
+        group.register(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        result = args.run(args)
+    except CommandError as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    if isinstance(result, dict) and getattr(args, "json", False):
+        print(json.dumps(result, ensure_ascii=False))
+    return 0

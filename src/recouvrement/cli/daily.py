@@ -1,0 +1,129 @@
+"""The daily commands, run from cron: prepare, letters, send-emails, open-dossiers."""
+
+import argparse
+import json
+from pathlib import Path
+
+from recouvrement.cli.base import CommandError, parse_date, progress, setup
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    prepare = commands.add_parser("prepare", help="Préparer : crée les étapes échues (B1)")
+    prepare.add_argument("--date", help="date de traitement (défaut : aujourd'hui)")
+    prepare.add_argument("--json", action="store_true", help="résumé JSON en dernière ligne")
+    prepare.set_defaults(run=cmd_prepare)
+
+    letters = commands.add_parser(
+        "letters", help="imprime les courriers à échéance en un PDF et les passe « Réalisée »"
+    )
+    letters.add_argument("--date", help="date des courriers (défaut : aujourd'hui)")
+    letters.add_argument("--out", required=True, help="fichier PDF à écrire")
+    letters.add_argument("--json", action="store_true", help="résumé JSON en dernière ligne")
+    letters.set_defaults(run=cmd_letters)
+
+    emails = commands.add_parser("send-emails", help="envoie les e-mails en attente (outbox)")
+    emails.add_argument("--limit", type=int, default=500, help="nombre maximal d'e-mails")
+    emails.add_argument("--json", action="store_true", help="résumé JSON en dernière ligne")
+    emails.set_defaults(run=cmd_send_emails)
+
+    opening = commands.add_parser(
+        "open-dossiers", help="ouvre un dossier par client en retard non suivi (B5)"
+    )
+    opening.add_argument("--date", help="date de référence (défaut : aujourd'hui)")
+    opening.add_argument("--min-amount", help="total échu minimum (défaut : celui de la société)")
+    opening.add_argument("--json", action="store_true", help="résumé JSON en dernière ligne")
+    opening.set_defaults(run=cmd_open_dossiers)
+
+
+def cmd_prepare(args: argparse.Namespace) -> dict:
+    setup()
+    today = parse_date(args.date)
+    from recouvrement.services import prepare_due
+
+    summary = prepare_due(today, progress=progress("Préparer"))
+    print(
+        f"Préparer au {today:%d/%m/%Y} : {summary.created} intervention(s) créée(s), "
+        f"{summary.not_due} dossier(s) pas encore à échéance, {summary.waiting} en attente, "
+        f"{summary.finished} scénario(s) terminé(s)."
+    )
+    if summary.promises_kept or summary.promises_broken:
+        print(
+            f"Promesses : {summary.promises_kept} tenue(s), "
+            f"{summary.promises_broken} non tenue(s) (alerte créée)."
+        )
+    return {"date": today.isoformat(), **summary.as_json()}
+
+
+def cmd_letters(args: argparse.Namespace) -> dict:
+    setup()
+    today = parse_date(args.date)
+    out = Path(args.out)
+    from django.core.exceptions import ValidationError
+
+    from recouvrement.db.models import Company
+    from recouvrement.services.letters import print_due_letters
+
+    companies = list(Company.objects.order_by("pk"))
+    printed = pages = 0
+    for company in companies:
+        try:
+            result = print_due_letters(company, today=today)
+        except ValidationError as error:  # a letter that cannot be rendered, among others
+            message = "; ".join(error.messages)
+            raise CommandError(f"{company} : aucun courrier imprimé — {message}") from error
+        if result is None:
+            continue
+        target = out if len(companies) == 1 else out.with_stem(f"{out.stem}-{company.pk}")
+        target.write_bytes(result.pdf)
+        printed += len(result.interventions)
+        pages += result.batch.pages
+        count = len(result.interventions)
+        print(f"{company} : {count} courrier(s), {result.batch.pages} page(s) → {target}")
+    if not printed:
+        print(f"Aucun courrier à imprimer au {today:%d/%m/%Y}.")
+    return {"date": today.isoformat(), "printed": printed, "pages": pages, "out": str(out)}
+
+
+def cmd_send_emails(args: argparse.Namespace) -> dict:
+    setup()
+    from django.utils import timezone
+
+    from recouvrement.services.emails import send_due_emails
+
+    summary = send_due_emails(now=timezone.now(), limit=args.limit)
+    print(
+        f"Envoi des e-mails : {summary.sent} envoyé(s), {summary.retried} reporté(s), "
+        f"{summary.failed} en échec, {summary.interrupted} interrompu(s), "
+        f"{summary.cancelled} annulé(s)."
+    )
+    if not summary.ok:
+        if args.json:
+            print(json.dumps(summary.as_json()))
+        unsent = summary.retried + summary.failed + summary.interrupted
+        raise CommandError(f"{unsent} e-mail(s) non envoyé(s). Dernière erreur : {summary.error}")
+    return summary.as_json()
+
+
+def cmd_open_dossiers(args: argparse.Namespace) -> dict:
+    setup()
+    today = parse_date(args.date)
+    from decimal import Decimal, InvalidOperation
+
+    from recouvrement.db.models import Company
+    from recouvrement.services import open_overdue_dossiers
+
+    try:
+        minimum = Decimal(args.min_amount.replace(",", ".")) if args.min_amount else None
+    except InvalidOperation:
+        raise CommandError(f"Montant minimum invalide : « {args.min_amount} ».") from None
+    totals = {"date": today.isoformat(), "opened": 0, "below_minimum": 0, "refused": 0}
+    for company in Company.objects.order_by("pk"):
+        summary = open_overdue_dossiers(company, today=today, user=None, min_amount=minimum)
+        for key, value in summary.as_json().items():
+            totals[key] += value
+        for line in summary.refused:
+            print(f"Refusé — {line}")
+        numbers = ", ".join(d.number for d in summary.opened[:10])
+        more = "…" if len(summary.opened) > 10 else ""
+        print(f"{company} : {len(summary.opened)} dossier(s) ouvert(s) {numbers}{more}".rstrip())
+    return totals
