@@ -10,6 +10,7 @@ from django.db import connection
 from recouvrement import services
 from recouvrement.db.worklist import worklist_query, worklist_rows
 from recouvrement.domain.statuses import InterventionStatus
+from recouvrement.services.configuration import save_collaborator
 from tests.builders import a_collector, a_customer, a_dossier, a_receivable, a_scenario
 
 OPENED = date(2026, 11, 2)
@@ -67,6 +68,24 @@ def test_a_collector_sees_only_their_dossiers_when_filtered(team, dossiers):
     page = worklist_rows(team.company, TODAY, collector_id=team.collector.pk)
 
     assert labels(page) == ["Martin P1", "Martin P3"]
+
+
+def test_a_collectors_own_rows_by_date_put_the_oldest_first(team, dossiers):
+    page = worklist_rows(team.company, TODAY, collector_id=team.collector.pk, sort=["date"])
+
+    assert labels(page) == ["Martin P3", "Martin P1"]
+
+
+def test_a_renamed_chargé_still_finds_their_rows_and_sorts_under_the_new_name(team, dossiers):
+    zoe = dossiers["zoe"]
+    zoe.last_name = "Zola"
+    save_collaborator(zoe, user=team.manager)
+
+    mine = worklist_rows(team.company, TODAY, collector_id=zoe.pk)
+    everyone = worklist_rows(team.company, TODAY, sort=["collector"])
+
+    assert labels(mine) == ["Ebrard P1"]
+    assert labels(everyone) == ["Martin P1", "Martin P3", "Ebrard P1"]
 
 
 def test_rows_not_yet_due_done_or_of_closed_dossiers_are_left_out(team, dossiers):

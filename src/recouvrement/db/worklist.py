@@ -8,9 +8,9 @@ from decimal import Decimal
 from django.db.models import BooleanField, Func, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 
-from recouvrement.db.models import Company, DossierReceivable, Intervention
+from recouvrement.db.models import Collaborator, Company, DossierReceivable, Intervention
 from recouvrement.domain.statuses import InterventionStatus
-from recouvrement.domain.worklist import WorklistSort, worklist_order
+from recouvrement.domain.worklist import WorklistSort, collector_sort_key, worklist_order
 
 # The intervention's own copies of its dossier's priority and chargé: each order the worklist
 # offers has its partial index (db.models.interventions.WORKLIST_INDEXES).
@@ -68,12 +68,22 @@ def worklist_query(
         # e.g. {"action_type": "letter"} or {"kind": "alert"}: filtered while read in order.
         rows = rows.filter(**where)
     if collector_id is not None:
-        # One chargé: the chargé drops out of the order (its index starts with the chargé).
+        # One chargé: the chargé drops out of the order. By date, the date index holds the
+        # chargé; by priority, the chargé's range of the « chargé, priority » index is read
+        # (its rows carry the chargé's sort key: `services.queue`).
         rows = rows.filter(queue_collector_id=collector_id)
         order = tuple(key for key in order if key is not WorklistSort.COLLECTOR)
+        if order[0] is not WorklistSort.DATE:
+            rows = rows.filter(queue_collector=collector_key(collector_id))
     return rows.select_related("dossier__customer", "dossier__collector", "step").order_by(
         *(_ORDER_FIELDS[key] for key in order), "id"
     )
+
+
+def collector_key(collector_id: int) -> str:
+    """The chargé's sort key, as copied on their interventions « A faire »."""
+    found = Collaborator.objects.filter(pk=collector_id).values_list("last_name", "first_name")
+    return collector_sort_key(*found[0]) if found else ""
 
 
 def worklist_rows(

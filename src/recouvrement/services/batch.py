@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from recouvrement.db.models import Collaborator, Company, Dossier, Intervention
+from recouvrement.db.models import Collaborator, Company, Dossier, Intervention, Scenario
 from recouvrement.domain.scenario import DossierSnapshot, NextStep, NoNextStep, plan_next_step
 from recouvrement.domain.statuses import DossierStatus, InterventionKind, InterventionStatus
 from recouvrement.services.promises import settle_promises
@@ -80,11 +80,8 @@ def prepare_due(
         promises = settle_promises(today, company=company, user=user)
     summary.promises_kept, summary.promises_broken = promises.kept, promises.broken
     ids = list(_candidates(today, company))
-    steps = step_specs(
-        Dossier.objects.filter(scenario__isnull=False)
-        .values_list("scenario_id", flat=True)
-        .distinct()
-    )
+    scenarios = Scenario.objects.all() if company is None else company.scenarios.all()
+    steps = step_specs(scenarios.values_list("pk", flat=True))
     collectors = {c.pk: collector_key(c) for c in Collaborator.objects.all()}
     for start in range(0, len(ids), CHUNK):
         _prepare_chunk(ids[start : start + CHUNK], steps, collectors, today, user, summary)

@@ -22,6 +22,7 @@ from recouvrement.db.models import (
 from recouvrement.domain.rules import RuleViolation
 from recouvrement.domain.statuses import ActionType, DossierStatus
 from recouvrement.services.actors import require_manager
+from recouvrement.services.queue import refresh_collector
 from recouvrement.services.scenarios import NAME_MAX, StepInput, check_step, create_scenario
 from recouvrement.services.use_case import use_case
 
@@ -182,7 +183,11 @@ def save_collaborator(collaborator: Collaborator, *, user: AbstractBaseUser | No
                 "collaborator_user_taken",
             )
     collaborator.full_clean()
+    named = Collaborator.objects.filter(pk=collaborator.pk).values_list("last_name", "first_name")
+    renamed = named.first() not in (None, (collaborator.last_name, collaborator.first_name))
     collaborator.save()
+    if renamed:
+        refresh_collector(collaborator)
     return collaborator
 
 

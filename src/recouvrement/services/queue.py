@@ -24,6 +24,14 @@ def queue_fields(dossier: Dossier) -> dict[str, Any]:
     }
 
 
+def refresh_collector(collector: Collaborator) -> int:
+    """After a chargé's name changed: their interventions « A faire » carry the new sort key
+    (the worklist reads a chargé's rows by it)."""
+    return Intervention.objects.filter(
+        queue_collector_id=collector.pk, status=InterventionStatus.TODO
+    ).update(queue_collector=collector_key(collector))
+
+
 def refresh_queue(dossier: Dossier) -> int:
     """After a change of priority or chargé: the dossier's interventions « A faire » follow."""
     return Intervention.objects.filter(dossier=dossier, status=InterventionStatus.TODO).update(
