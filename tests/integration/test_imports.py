@@ -1,5 +1,6 @@
 """B4: importing a FEC or a CSV of open items — what the database holds afterwards."""
 
+import hashlib
 import io
 from datetime import date, timedelta
 from decimal import Decimal
@@ -388,3 +389,58 @@ def test_the_customer_accounts_are_configurable(team):
     run(team, data, accounts=("411", "418"))
 
     assert [r for _, r, _, _ in open_items(team.company)] == ["FA1", "FJ1"]
+
+
+def test_an_import_that_changes_something_is_journaled_for_the_company(team):
+    report = run(team, FIRST, file_name="FEC.txt")
+
+    entry = JournalEntry.objects.get(action="accounting_file_imported")
+    record = AccountingImport.objects.get()
+    assert (entry.company, entry.dossier, entry.user) == (team.company, None, team.manager)
+    assert entry.message == (
+        "Import comptable « FEC.txt » arrêté au 05/10/2026 : 2 clients créés, "
+        "3 échéances créées, 1 règlement enregistré."
+    )
+    summary = report.as_json()
+    del summary["dossiers_closed_numbers"]  # the dossiers closed have their own lines
+    assert entry.after == summary | {"import_id": record.pk}
+
+
+# --- The « Importer » page's use cases, without the page ---------------------------------------
+
+
+def test_storing_a_file_is_for_managers_only_and_keeps_its_sha256(team, settings, tmp_path):
+    from recouvrement.services.import_files import store_accounting_file
+
+    settings.MEDIA_ROOT = tmp_path
+    for user in (team.collector_user, team.reader):
+        with pytest.raises(PermissionDenied, match="peut importer un fichier comptable"):
+            store_accounting_file(team.company, user, io.BytesIO(FIRST), name="FEC.txt")
+
+    record = store_accounting_file(
+        team.company, team.manager, io.BytesIO(FIRST), name="../../etc/FEC.txt"
+    )
+
+    assert (record.status, record.file_format, record.original_name) == (
+        "preview",
+        "fec",
+        "FEC.txt",
+    )
+    assert record.sha256 == hashlib.sha256(FIRST).hexdigest() and record.size == len(FIRST)
+    assert record.file.name == f"imports/{record.sha256[:2]}/{record.sha256}"
+    assert AccountingImport.objects.count() == 1 and not JournalEntry.objects.exists()
+
+
+def test_a_csv_format_saved_twice_at_the_same_instant_gets_the_models_message(team, monkeypatch):
+    from recouvrement.db.models import SavedCsvMapping
+    from recouvrement.imports import CsvMapping
+    from recouvrement.services.import_files import save_csv_mapping
+
+    save_csv_mapping(team.company, team.manager, "Export Cegid", CsvMapping())
+    monkeypatch.setattr(SavedCsvMapping, "full_clean", lambda self: None)  # the race
+
+    with pytest.raises(ValidationError, match="Un format CSV porte déjà ce nom."):
+        save_csv_mapping(team.company, team.manager, "Export Cegid", CsvMapping())
+    with pytest.raises(PermissionDenied):
+        save_csv_mapping(team.company, team.collector_user, "Autre", CsvMapping())
+    assert SavedCsvMapping.objects.count() == 1

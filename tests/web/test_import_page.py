@@ -1,7 +1,9 @@
 """« Traitement › Recouvrement › Importer » (B4): upload, preview (dry run), then import."""
 
+import hashlib
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,6 +14,7 @@ from recouvrement.db.models import (
     AccountingImport,
     Customer,
     Dossier,
+    JournalEntry,
     Payment,
     Receivable,
     SavedCsvMapping,
@@ -63,6 +66,10 @@ CEGID_FORMAT = {
     "open_amount": "Solde",
     "decimal_separator": ",",
 }
+
+
+STALE_AGE = timedelta(days=1, minutes=1)
+REFUSED = "Seul un responsable recouvrement peut importer un fichier comptable."
 
 
 @pytest.fixture(autouse=True)
@@ -121,7 +128,8 @@ def test_the_preview_shows_the_counts_and_writes_nothing(client, team):
 
     assert (record.status, record.file_format) == ("preview", "fec")
     assert record.original_name == "FEC.txt"
-    assert record.size == len(FEC) and len(record.sha256) == 64
+    assert record.size == len(FEC) and record.sha256 == hashlib.sha256(FEC).hexdigest()
+    assert record.file.name == f"imports/{record.sha256[:2]}/{record.sha256}"
     assert record.file.read() == FEC  # the file is kept with the row
     assert "Aperçu de l'import" in page and "FEC (fichier des écritures comptables)" in page
     assert "10/01/2026" in page  # arrêté au: the file's last date
@@ -248,11 +256,15 @@ def test_only_a_manager_may_import(client, team, persona):
     record, _ = preview_of(client, FEC)
     client.force_login(getattr(team, persona))
 
-    assert client.get(reverse("import_upload")).status_code == 403
-    assert upload(client, FEC).status_code == 403
-    assert client.get(reverse("import_preview", args=[record.pk])).status_code == 403
-    assert client.post(apply_url(record)).status_code == 403
-    assert client.post(reverse("import_csv_mapping_create"), CEGID_FORMAT).status_code == 403
+    for response in (
+        client.get(reverse("import_upload")),
+        upload(client, FEC),
+        client.get(reverse("import_preview", args=[record.pk])),
+        client.post(apply_url(record)),
+        client.post(reverse("import_csv_mapping_create"), CEGID_FORMAT),
+    ):
+        assert response.status_code == 403
+        assert REFUSED in response.content.decode()  # the domain rule's own message
     assert AccountingImport.objects.count() == 1 and not SavedCsvMapping.objects.exists()
     assert Receivable.objects.count() == 0
     # The menu does not offer what the role may not open.
@@ -397,3 +409,71 @@ def test_after_an_import_the_overdue_echeances_nobody_follows_are_one_click_away
 
     assert Dossier.objects.filter(company=team.company).count() == 2
     assert "Retards sans dossier" not in client.get(result).content.decode()
+
+
+def test_importing_through_the_page_is_journaled_once_for_the_company(client, team):
+    client.force_login(team.manager)
+    record, _ = preview_of(client, FEC)
+
+    client.post(apply_url(record))
+    client.post(apply_url(record))  # the double click
+
+    entry = JournalEntry.objects.get(action="accounting_file_imported")
+    record.refresh_from_db()
+    assert (entry.company, entry.dossier, entry.user) == (team.company, None, team.manager)
+    assert entry.message == (
+        "Import comptable « FEC.txt » arrêté au 10/01/2026 : 2 clients créés, 2 échéances créées."
+    )
+    assert entry.after["import_id"] == record.pk and entry.after["receivables_created"] == 2
+    assert entry.at == record.applied_at
+
+    again, _ = preview_of(client, FEC)
+    client.post(apply_url(again))  # the same file: nothing changes, nothing journaled
+
+    assert AccountingImport.objects.filter(status="applied").count() == 2
+    assert JournalEntry.objects.filter(action="accounting_file_imported").count() == 1
+
+
+def test_a_file_previewed_and_never_imported_goes_after_a_day_with_its_file(
+    client, team, django_capture_on_commit_callbacks
+):
+    client.force_login(team.manager)
+    stale, _ = preview_of(client, FEC)
+    imported, _ = preview_of(client, PAID_FEC)
+    client.post(apply_url(imported))
+    running, _ = preview_of(client, FEC.replace(b"Ventes", b"VENTES"))
+    yesterday = timezone.now() - STALE_AGE
+    AccountingImport.objects.update(created_at=yesterday)
+    AccountingImport.objects.filter(pk=running.pk).update(applied_at=timezone.now())
+    stale_file = Path(stale.file.path)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh, page = preview_of(client, FEC)  # the very same file as the stale one
+
+    assert not AccountingImport.objects.filter(pk=stale.pk).exists()
+    assert not stale_file.exists()
+    assert set(AccountingImport.objects.values_list("pk", flat=True)) == {
+        imported.pk,
+        running.pk,
+        fresh.pk,
+    }
+    for kept in (imported, running, fresh):
+        assert Path(kept.file.path).exists()
+    assert fresh.file.name != stale.file.name and fresh.file.read() == FEC
+    assert "avant le dernier import" in page  # the dry run read the fresh file
+
+
+def test_a_stored_file_gone_is_said_and_nothing_is_imported(client, team):
+    client.force_login(team.manager)
+    record, _ = preview_of(client, FEC)
+    record.file.storage.delete(record.file.name)
+
+    page = client.get(reverse("import_preview", args=[record.pk])).content.decode()
+    response = client.post(apply_url(record))
+
+    assert "Le fichier déposé est introuvable : déposez-le de nouveau." in page
+    assert response.status_code == 400
+    assert "Le fichier déposé est introuvable" in response.content.decode()
+    record.refresh_from_db()
+    assert (record.status, record.applied_at) == ("preview", None)  # the claim let go
+    assert Receivable.objects.count() == 0

@@ -15,6 +15,8 @@ from recouvrement.domain.worklist import WorklistSort
 from recouvrement.services import prepare_due, print_letters
 
 TODAY = date(2026, 11, 27)
+# PRODUCT §7: `prepare` over 100 000 open dossiers, audit rows included.
+PREPARE_BUDGET = {"sqlite": 2, "postgresql": 3}
 LETTERS = 1000  # letters printed into one PDF by the letters benchmark (PRODUCT §7)
 
 
@@ -58,6 +60,7 @@ def _worklist(company, engine: str, interventions: int) -> Iterator[dict]:
         "collector,priority": {"sort": [WorklistSort.COLLECTOR]},
         "date": {"sort": [WorklistSort.DATE]},
         "own dossiers, priority": {"sort": [WorklistSort.PRIORITY], "collector_id": collector.pk},
+        "own dossiers, date": {"sort": [WorklistSort.DATE], "collector_id": collector.pk},
     }
     for label, options in cases.items():
         worklist_rows(company, TODAY, **options)  # warm the caches, as a running server is
@@ -69,7 +72,7 @@ def _worklist(company, engine: str, interventions: int) -> Iterator[dict]:
             "interventions": interventions,
             "median_ms": round(statistics.median(times) * 1000, 1),
             "max_ms": round(max(times) * 1000, 1),
-            "budget_ms": 50,
+            "budget_ms": 10,
         }
 
 
@@ -81,7 +84,7 @@ def _prepare(engine: str, size: int) -> Iterator[dict]:
         "dossiers": size,
         "created": summary.created,
         "seconds": round(seconds, 2),
-        "budget_seconds": 10,
+        "budget_seconds": PREPARE_BUDGET.get(engine),
     }
     seconds, summary = _timed(lambda: prepare_due(TODAY))
     yield {

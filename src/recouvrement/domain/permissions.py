@@ -14,11 +14,12 @@ OTHER_COLLECTOR = RuleViolation(
 )
 
 
-def check_manager(role: Role, what: str) -> None:
+def check_manager(role: Role, what: str, code: str = "read_only") -> None:
     """Configuration and series actions belong to the « Responsable recouvrement » (§1);
-    `what` ends the French sentence: « peut configurer les scénarios »."""
+    `what` ends the French sentence: « peut configurer les scénarios ». `code`
+    "manager_only" makes it an input error (one field of a form) rather than a 403."""
     if role is not Role.MANAGER:
-        raise RuleViolation(f"Seul un responsable recouvrement {what}.", "read_only")
+        raise RuleViolation(f"Seul un responsable recouvrement {what}.", code)
 
 
 def may_manage(role: Role) -> bool:

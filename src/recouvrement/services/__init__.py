@@ -6,6 +6,11 @@ business rule forbids the change, and `PermissionDenied` when the user may not m
 
 from recouvrement.services.batch import PrepareSummary, prepare_due
 from recouvrement.services.dossiers import assign_dossier, close_dossier, open_dossier
+from recouvrement.services.import_files import (
+    import_stored_file,
+    save_csv_mapping,
+    store_accounting_file,
+)
 from recouvrement.services.interventions import (
     attach_document,
     create_intervention,
@@ -35,14 +40,17 @@ __all__ = [
     "create_intervention",
     "create_scenario",
     "delete_intervention",
+    "import_stored_file",
     "open_dossier",
     "open_overdue_dossiers",
     "prepare_due",
     "prepare_next_intervention",
     "print_due_letters",
     "print_letters",
+    "save_csv_mapping",
     "save_letter_template",
     "set_contractual_rate",
     "set_intervention_status",
+    "store_accounting_file",
     "update_intervention",
 ]

@@ -23,6 +23,7 @@ from recouvrement.db.models import (
     Scenario,
 )
 from recouvrement.domain.numbering import dossier_number
+from recouvrement.domain.permissions import check_manager, check_may_change
 from recouvrement.domain.rules import RuleViolation
 from recouvrement.domain.scenario import first_step
 from recouvrement.domain.statuses import (
@@ -98,10 +99,7 @@ def open_dossier(
     company = customer.company
     _check_same_company(company, scenario, collector, dispute_reason)
     role = role_of(user, company.pk)
-    if not role.may_change:
-        raise RuleViolation(
-            "Votre profil « Consultation » ne permet aucune modification.", "read_only"
-        )
+    check_may_change(role)
     if customer.excluded_from_collection:
         raise RuleViolation(
             f"Le client {customer.code} est exclu du recouvrement.", "customer_excluded"
@@ -232,11 +230,7 @@ def assign_dossier(
         )
     before = snapshot(dossier, DOSSIER_FIELDS)
     if collector is not _UNCHANGED and collector != dossier.collector:
-        if role is not Role.MANAGER:
-            raise RuleViolation(
-                "Seul un responsable recouvrement peut changer le chargé d'un dossier.",
-                "manager_only",
-            )
+        check_manager(role, "peut changer le chargé d'un dossier", "manager_only")
         _check_same_company(dossier.company, collector)
         if collector is not None and not collector.is_collector:
             raise RuleViolation(

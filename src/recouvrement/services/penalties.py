@@ -70,7 +70,7 @@ def formal_notice_dates(dossier_ids: Iterable[int]) -> dict[int, date]:
     for dossier_id, done in (
         Intervention.objects.filter(
             dossier_id__in=dossier_ids,
-            action_type=ActionType.FORMAL_NOTICE,
+            action_type__in=[action for action in ActionType if action.is_formal_notice],
             status=InterventionStatus.DONE,
         )
         .order_by("done_date")

@@ -2,6 +2,7 @@
 
 from django.urls import NoReverseMatch, reverse
 
+from recouvrement.domain.permissions import may_manage
 from recouvrement.domain.statuses import Role
 
 # Pages only a « Responsable recouvrement » may open: not offered to the others.
@@ -36,7 +37,7 @@ def menu(current_url_name: str | None, role: Role | None = None) -> list[dict]:
     for title, entries in MENU:
         items = []
         for url_name, label, prefixes in entries:
-            if url_name in MANAGER_ONLY and role is not Role.MANAGER:
+            if url_name in MANAGER_ONLY and not (role and may_manage(role)):
                 continue
             try:
                 url = reverse(url_name)

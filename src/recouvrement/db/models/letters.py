@@ -37,7 +37,7 @@ class LetterTemplate(models.Model):
 
     @property
     def is_formal_notice(self) -> bool:
-        return self.action_type == ActionType.FORMAL_NOTICE.value
+        return ActionType(self.action_type).is_formal_notice
 
 
 class PrintBatch(models.Model):

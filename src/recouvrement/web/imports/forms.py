@@ -1,7 +1,5 @@
 """Forms of « Importer » (B4): the accounting file and its options, the saved CSV formats."""
 
-import hashlib
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -46,7 +44,7 @@ def size_text(size: int) -> str:
 
 
 class ImportUploadForm(forms.Form):
-    """The file (checked by size and content, its SHA-256 computed) and the import's options."""
+    """The file (checked by size and content) and the import's options."""
 
     file = forms.FileField(label="Fichier")
     file_format = forms.ChoiceField(label="Format", choices=FORMAT_CHOICES, required=False)
@@ -66,7 +64,6 @@ class ImportUploadForm(forms.Form):
     def __init__(self, *args, company: Company, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["csv_mapping"].queryset = SavedCsvMapping.objects.filter(company=company)
-        self.sha256 = ""
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -80,11 +77,6 @@ class ImportUploadForm(forms.Form):
         if b"\x00" in upload.read(TEXT_SAMPLE):
             raise ValidationError(NOT_TEXT)
         upload.seek(0)
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload.seek(0)
-        self.sha256 = digest.hexdigest()
         return upload
 
 

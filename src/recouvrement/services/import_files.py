@@ -1,0 +1,202 @@
+"""« Importer » (B4) on the web: a file dropped and stored, previewed, then imported once.
+
+The `AccountingImport` row has one owner, this module and the engine it calls
+(`services.imports.import_accounting_file`): `store_accounting_file` creates it « Aperçu » with
+its file, `import_stored_file` claims it, applies the file and lets it go if nothing was
+applied. Manager only, like the engine. The import itself is journaled by the engine.
+"""
+
+import contextlib
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import PurePath
+from typing import BinaryIO
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from recouvrement.db.models import AccountingImport, Company, SavedCsvMapping
+from recouvrement.db.models.imports import ImportFormat, ImportStatus
+from recouvrement.domain.rules import RuleViolation
+from recouvrement.imports import CsvMapping
+from recouvrement.services.actors import require_manager
+from recouvrement.services.imports import (
+    MAY_IMPORT,
+    ImportOptions,
+    ImportReport,
+    detect_format,
+    file_digest,
+    import_accounting_file,
+)
+from recouvrement.services.use_case import rule_errors, use_case
+
+# « Importer » claims the row (applied_at set, status still « Aperçu ») while the import runs:
+# a second click waits for nothing and imports nothing. A claim this old is a crashed run.
+CLAIM_TIMEOUT = timedelta(minutes=15)
+STALE_PREVIEW = timedelta(days=1)  # a file previewed but never imported is removed after this
+APPLIED, RUNNING, PREVIEW = "applied", "running", "preview"
+MISSING_FILE = "Le fichier déposé est introuvable : déposez-le de nouveau."
+FOREIGN = RuleViolation("Vous n'avez pas accès à cette société.", "foreign_company")
+
+
+@use_case
+def store_accounting_file(
+    company: Company,
+    user: AbstractBaseUser | None,
+    stream: BinaryIO,
+    *,
+    name: str,
+    file_format: str = "",
+    as_of: date | None = None,
+    csv_mapping: SavedCsvMapping | None = None,
+) -> AccountingImport:
+    """The row « Aperçu » and its file, stored under a name made of its SHA-256. `file_format`
+    empty: told from the first line; a CSV is read with `csv_mapping`'s columns (else the
+    default ones); `as_of`: the date chosen, if any. Files previewed and never imported go
+    after a day (an imported one stays, the evidence of what was imported)."""
+    require_manager(user, company.pk, MAY_IMPORT)
+    if csv_mapping is not None and csv_mapping.company_id != company.pk:
+        raise FOREIGN
+    if file_format and file_format not in ImportFormat.values:
+        raise RuleViolation(f"Format inconnu « {file_format} » (fec ou csv).", "import_format")
+    digest, size = file_digest(stream)
+    file_format = file_format or detect_format(stream)
+    mapping = None
+    if file_format == ImportFormat.CSV:
+        mapping = csv_mapping.mapping if csv_mapping else CsvMapping().to_dict()
+    _remove_stale_previews(company)
+    record = AccountingImport(
+        company=company,
+        user=user,
+        original_name=PurePath(name).name[:255],
+        size=size,
+        sha256=digest,
+        file_format=file_format,
+        csv_mapping=mapping,
+        as_of=as_of,  # the engine stores the date applied
+    )
+    content = stream if isinstance(stream, File) else File(stream, name=record.original_name)
+    record.file.save(record.original_name, content, save=False)
+    record.save(force_insert=True)
+    return record
+
+
+def _remove_stale_previews(company: Company) -> None:
+    stale = AccountingImport.objects.filter(
+        company=company,
+        status=ImportStatus.PREVIEW,
+        applied_at__isnull=True,
+        created_at__lt=timezone.now() - STALE_PREVIEW,
+    )
+    names = [name for name in stale.values_list("file", flat=True) if name]
+    stale.delete()
+    if names:
+        transaction.on_commit(lambda: _delete_files(names))
+
+
+def _delete_files(names: list[str]) -> None:
+    """Once the rows are gone for good: their files, unless a row still names one."""
+    storage = AccountingImport._meta.get_field("file").storage
+    kept = set(AccountingImport.objects.filter(file__in=names).values_list("file", flat=True))
+    for name in names:
+        if name not in kept:
+            storage.delete(name)
+
+
+@use_case
+def save_csv_mapping(
+    company: Company, user: AbstractBaseUser | None, name: str, mapping: CsvMapping
+) -> SavedCsvMapping:
+    """« Enregistrer un format CSV »: the header names of one source's CSV, under a name."""
+    require_manager(user, company.pk, MAY_IMPORT)
+    saved = SavedCsvMapping(company=company, name=name.strip(), mapping=mapping.to_dict())
+    saved.full_clean()  # the model's constraint: « Un format CSV porte déjà ce nom. »
+    try:
+        with transaction.atomic():
+            saved.save(force_insert=True)
+    except IntegrityError:  # the same name saved by someone else at the same instant
+        (unique,) = SavedCsvMapping._meta.constraints
+        raise ValidationError(unique.get_violation_error_message(), code="unique") from None
+    return saved
+
+
+def import_state(record: AccountingImport) -> str:
+    """`APPLIED`; `RUNNING` while an « Importer » holds it; else `PREVIEW`."""
+    if record.status == ImportStatus.APPLIED:
+        return APPLIED
+    if record.applied_at is not None and record.applied_at >= timezone.now() - CLAIM_TIMEOUT:
+        return RUNNING
+    return PREVIEW
+
+
+def preview_stored_file(
+    company: Company, user: AbstractBaseUser | None, record: AccountingImport, *, today: date
+) -> ImportReport:
+    """What « Importer » would do now: the engine's dry run on the stored file."""
+    with _opened(company, record) as stream:
+        return import_accounting_file(
+            company, stream, today=today, user=user, options=_options(record), dry_run=True
+        )
+
+
+def import_stored_file(
+    company: Company, user: AbstractBaseUser | None, record: AccountingImport, *, today: date
+) -> ImportReport | None:
+    """« Importer »: the stored file applied once. None when the row is taken (imported, or
+    being imported by another click). Three transactions, not one: the claim is committed
+    first, so that a second click sees it at once instead of waiting for the import; the
+    import; then, unless the file was applied, the claim is let go."""
+    if not _claim(company, user, record):
+        return None
+    try:
+        with _opened(company, record) as stream:
+            return import_accounting_file(
+                company, stream, today=today, user=user, options=_options(record), upload=record
+            )
+    finally:
+        _release(record)
+
+
+@use_case
+def _claim(company: Company, user: AbstractBaseUser | None, record: AccountingImport) -> bool:
+    require_manager(user, company.pk, MAY_IMPORT)
+    if record.company_id != company.pk:
+        raise FOREIGN
+    now = timezone.now()
+    free = Q(applied_at__isnull=True) | Q(applied_at__lt=now - CLAIM_TIMEOUT)
+    rows = AccountingImport.objects.filter(pk=record.pk, status=ImportStatus.PREVIEW)
+    return rows.filter(free).update(applied_at=now) == 1
+
+
+@use_case
+def _release(record: AccountingImport) -> None:
+    """The row back to « Aperçu » unless the file was applied (then it is left as it is)."""
+    rows = AccountingImport.objects.filter(pk=record.pk, status=ImportStatus.PREVIEW)
+    if rows.update(applied_at=None):
+        record.refresh_from_db(fields=["status", "applied_at", "as_of", "summary"])
+
+
+@contextlib.contextmanager
+def _opened(company: Company, record: AccountingImport) -> Iterator[BinaryIO]:
+    with rule_errors():
+        if record.company_id != company.pk:
+            raise FOREIGN
+    try:
+        stream = record.file.open("rb")
+    except (OSError, ValueError):  # the stored file is gone (ValueError: the row has none)
+        raise ValidationError(MISSING_FILE, code="import_file_missing") from None
+    with stream:
+        yield stream
+
+
+def _options(record: AccountingImport) -> ImportOptions:
+    return ImportOptions(
+        file_format=record.file_format,
+        as_of=record.as_of,
+        mapping=CsvMapping.from_dict(record.csv_mapping) if record.csv_mapping else None,
+        file_name=record.original_name,
+    )
