@@ -11,14 +11,14 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from recouvrement.db.models import Collaborator, Company, Dossier, Intervention, Scenario
+from recouvrement.db.planning import locked_dossiers, planning_states
 from recouvrement.domain.scenario import DossierSnapshot, NextStep, NoNextStep, plan_next_step
 from recouvrement.domain.statuses import DossierStatus, InterventionKind, InterventionStatus
 from recouvrement.services.promises import settle_promises
 from recouvrement.services.queue import collector_key
-from recouvrement.services.snapshots import planning_states, step_specs
+from recouvrement.services.snapshots import step_specs
 from recouvrement.services.steps import PlannedStep, create_steps
 
-STATUS = {status.value: status for status in DossierStatus}
 CHUNK = 5000
 
 
@@ -95,20 +95,8 @@ def _prepare_chunk(ids, steps, collectors, today, user, summary: PrepareSummary)
     # Ranges of ids, not IN lists of thousands of values: cheaper to build and to plan.
     wanted, id_range = set(ids), (ids[0], ids[-1])
     with transaction.atomic():
-        # Lock first (list() runs the query now), then read the interventions under the lock.
-        dossiers = list(
-            Dossier.objects.select_for_update()
-            .filter(pk__range=id_range)
-            .values_list(
-                "pk",
-                "company_id",
-                "status",
-                "start_date",
-                "scenario_id",
-                "priority",
-                "collector_id",
-            )
-        )
+        # Lock first, then read the interventions under the lock.
+        dossiers = locked_dossiers(id_range)
         states = planning_states(id_range)
         plans: dict[tuple, NextStep | NoNextStep] = {}
         planned: list[PlannedStep] = []
@@ -116,14 +104,12 @@ def _prepare_chunk(ids, steps, collectors, today, user, summary: PrepareSummary)
             if pk not in wanted:
                 continue
             # Dossiers in the same state get the same plan: plan each state once. Alike
-            # interventions are one tuple object (`intervention_states`): its id is its key.
+            # interventions are one tuple object (`db.planning`): its id is its key.
             done = states.get(pk, ())
             key = (status, start_date, scenario_id, id(done))
             plan = plans.get(key)
             if plan is None:
-                snapshot = DossierSnapshot(
-                    STATUS[status], start_date, steps.get(scenario_id, ()), done
-                )
+                snapshot = DossierSnapshot(status, start_date, steps.get(scenario_id, ()), done)
                 plan = plans[key] = plan_next_step(snapshot)
             if not isinstance(plan, NextStep):
                 if plan.code == "scenario_finished":
@@ -134,7 +120,7 @@ def _prepare_chunk(ids, steps, collectors, today, user, summary: PrepareSummary)
                 summary.not_due += 1
             else:
                 queue = (priority, collectors.get(collector, ""), collector)
-                planned.append(PlannedStep(pk, company_id, STATUS[status], plan, queue))
+                planned.append(PlannedStep(pk, company_id, status, plan, queue))
                 summary.by_action[plan.step.action_type.value] += 1
         create_steps(planned, user_id=user_id, at=timezone.now(), today=today)
         summary.created += len(planned)

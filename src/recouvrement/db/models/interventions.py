@@ -44,7 +44,7 @@ _DONE_OR_SKIPPED = values_of(InterventionStatus.DONE, InterventionStatus.SKIPPED
 
 
 class Intervention(models.Model):
-    # Indexed by intervention_by_dossier (dossier, planned_date): no second index.
+    # Indexed by intervention_step_once (dossier, step): no second index.
     dossier = models.ForeignKey(
         Dossier, on_delete=models.CASCADE, related_name="interventions", db_index=False
     )
@@ -120,11 +120,9 @@ class Intervention(models.Model):
                 condition=Q(kind=InterventionKind.STEP.value, status=InterventionStatus.TODO.value),
                 name="intervention_one_step_todo",
             ),
-            models.UniqueConstraint(
-                fields=["dossier", "step"],
-                condition=Q(step__isnull=False),
-                name="intervention_step_once",
-            ),
+            # Also the index of a dossier's interventions (rows without a step never collide:
+            # NULLs are distinct), so that inserting an intervention maintains one index less.
+            models.UniqueConstraint(fields=["dossier", "step"], name="intervention_step_once"),
             models.CheckConstraint(
                 condition=Q(kind=InterventionKind.STEP.value, step__isnull=False)
                 | (~Q(kind=InterventionKind.STEP.value) & Q(step__isnull=True)),
@@ -153,7 +151,6 @@ class Intervention(models.Model):
                 )
                 for name, keys in WORKLIST_INDEXES.items()
             ),
-            models.Index(fields=["dossier", "planned_date"], name="intervention_by_dossier"),
         ]
 
     def __str__(self) -> str:

@@ -9,8 +9,12 @@ from recouvrement.db.models.dossiers import Dossier
 
 class JournalEntry(models.Model):
     # Few indexes on the busiest table: journal_by_dossier serves the timeline, and companies
-    # are never deleted.
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, db_index=False)
+    # are never deleted. The company is the dossier's (whose key is checked) or the acting
+    # one's: no foreign-key check per row, which on PostgreSQL cost the batch ~0.8 s per
+    # 100 000 rows (PRODUCT §7); deleting a company is still refused (PROTECT, by Django).
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
     dossier = models.ForeignKey(
         Dossier, on_delete=models.PROTECT, null=True, related_name="journal", db_index=False
     )
