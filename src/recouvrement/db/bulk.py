@@ -45,46 +45,64 @@ def _adapter(field: models.Field) -> _Memo | None:
     return None  # passed as is
 
 
-def insert_rows(
-    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> int:
-    """INSERT `rows` (values in the order of `columns`, Python values); returns the count."""
-    fields = [model._meta.get_field(name) for name in columns]
-    if connection.vendor == "postgresql":
-        return _copy(model, fields, rows)
-    adapters = [
-        (i, adapt) for i, field in enumerate(fields) if (adapt := _adapter(field)) is not None
-    ]
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} "
-        f"({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    params = []
-    for row in rows:
+class RowAdapter:
+    """Turns rows of Python values into what `insert_rows` sends (SQLite: Django's adapters;
+    PostgreSQL's COPY: JSON as text), each repeated object once. A batch whose rows share
+    their parts adapts those once and passes `adapted=True`."""
+
+    def __init__(self, model: type[models.Model], columns: Sequence[str]) -> None:
+        fields = [model._meta.get_field(name) for name in columns]
+        if connection.vendor == "postgresql":
+            dumps = lambda v: None if v is None else json.dumps(v)  # noqa: E731
+            found = [(i, _Memo(dumps)) for i, f in enumerate(fields) if _is_json(f)]
+        else:
+            found = [(i, a) for i, f in enumerate(fields) if (a := _adapter(f)) is not None]
+        self.adapters = found
+
+    def __call__(self, row: Sequence[Any]) -> list[Any]:
         values = list(row)
-        for i, memo in adapters:
+        for i, memo in self.adapters:
             # `memo(value)` inlined: a batch adapts a million values.
             value = values[i]
             hit = memo.get(id(value))
             values[i] = hit[1] if hit is not None and hit[0] is value else memo(value)
-        params.append(values)
+        return values
+
+
+def _is_json(field: models.Field) -> bool:
+    return isinstance(field, models.JSONField)
+
+
+def insert_rows(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    adapted: bool = False,
+) -> int:
+    """INSERT `rows` (values in the order of `columns`: Python values, or already through
+    a `RowAdapter` of the same columns with `adapted=True`); returns the count."""
+    if not adapted:
+        rows = map(RowAdapter(model, columns), rows)
+    quote = connection.ops.quote_name
+    table, names = (
+        quote(model._meta.db_table),
+        ", ".join(quote(model._meta.get_field(name).column) for name in columns),
+    )
+    if connection.vendor == "postgresql":
+        return _copy(f"COPY {table} ({names}) FROM STDIN", rows)
+    params = list(rows)
     if params:
         with connection.cursor() as cursor:
-            cursor.executemany(sql, params)
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})",
+                params,
+            )
     return len(params)
 
 
-def _copy(model: type[models.Model], fields: list[models.Field], rows) -> int:
+def _copy(sql: str, rows: Iterable[Sequence[Any]]) -> int:
     """PostgreSQL's COPY: one stream for the whole batch, values dumped by psycopg in C."""
-    json_columns = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
-    dumps = _Memo(lambda v: None if v is None else json.dumps(v))
-    quote = connection.ops.quote_name
-    sql = (
-        f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-        "FROM STDIN"
-    )
     count = 0
     # Raw psycopg errors become Django's (IntegrityError…), as for any other query.
     with (
@@ -93,10 +111,6 @@ def _copy(model: type[models.Model], fields: list[models.Field], rows) -> int:
         cursor.cursor.copy(sql) as copy,
     ):
         for row in rows:
-            if json_columns:
-                row = list(row)
-                for i in json_columns:
-                    row[i] = dumps(row[i])
             copy.write_row(row)
             count += 1
     return count

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from recouvrement.db.bulk import insert_rows
+from recouvrement.db.bulk import RowAdapter, insert_rows
 from recouvrement.db.models import Company, Dossier, Intervention, JournalEntry
 from recouvrement.domain.letters import short_date
 from recouvrement.domain.scenario import NextStep, dossier_status_after
@@ -164,14 +164,19 @@ def create_steps(
     if not planned:
         return {}
     penalties, reasons = _penalties(planned, today)
-    step_values = _per_plan(lambda p: _step_values(p.next, user_id))
+    # What rows share is adapted for the database once: per plan, and the time stamp.
+    adapt = RowAdapter(Intervention, INTERVENTION_FIELDS)
+    step_values = _per_plan(lambda p: adapt(_step_values(p.next, user_id)))
+    stamp = RowAdapter(Intervention, ("created_at", "updated_at"))((at, at))
     rows = []
     for p in planned:
         values = step_values(p)
         if p.dossier_id in penalties:
-            values = (*values[:_PENALTY], penalties[p.dossier_id], *values[_PENALTY + 1 :])
-        rows.append((p.dossier_id, *values, p.company_id, *p.queue, at, at))
-    insert_rows(Intervention, INTERVENTION_COLUMNS, rows)
+            with_penalty = [*_step_values(p.next, user_id)]
+            with_penalty[_PENALTY] = penalties[p.dossier_id]
+            values = adapt(with_penalty)
+        rows.append((p.dossier_id, *values, p.company_id, *p.queue, *stamp))
+    insert_rows(Intervention, INTERVENTION_COLUMNS, rows, adapted=True)
     created = _created_ids([p.dossier_id for p in planned])
     insert_rows(
         JournalEntry,
