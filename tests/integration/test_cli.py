@@ -224,10 +224,17 @@ def test_the_benchmark_prints_one_json_figure_per_line(tmp_path):
     assert result.returncode == 0, result.stderr
     assert [f["bench"] for f in figures] == [
         "build",
-        *["worklist_first_page"] * 4,
+        *["worklist_first_page"] * 5,
         "prepare",
         "prepare_again",
         "letters",
+    ]
+    assert [f["sort"] for f in figures[1:6]] == [
+        "priority,collector",
+        "collector,priority",
+        "date",
+        "own dossiers, priority",
+        "own dossiers, date",
     ]
     assert figures[-3]["created"] == 200
     assert figures[-2]["created"] == 0
