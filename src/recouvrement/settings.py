@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # O1: on a database without a company, the login page shows « Première installation ».
+    "recouvrement.web.setup.middleware.FirstRunMiddleware",
 ]
 
 ROOT_URLCONF = "recouvrement.web.urls"
@@ -85,15 +87,23 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "recouvrement.web.context.workspace",
+                "recouvrement.web.structure.rates.rates_banner",
             ],
         },
     }
 ]
 
+# O3: checked by the password forms (services.users / services.passwords), not by
+# `User.objects.create_user`; Django's messages are in French (LANGUAGE_CODE).
+_VALIDATION = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": f"{_VALIDATION}.UserAttributeSimilarityValidator"},
+    {"NAME": f"{_VALIDATION}.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": f"{_VALIDATION}.CommonPasswordValidator"},
+    {"NAME": f"{_VALIDATION}.NumericPasswordValidator"},
 ]
+# A password-reset link (« Structure › Utilisateurs ») is valid 24 hours, and once.
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 
 LANGUAGE_CODE = "fr-fr"
 TIME_ZONE = "Europe/Paris"

@@ -171,6 +171,7 @@ def test_the_prepare_command_runs_the_batch_on_the_configured_database(team, cap
         "not_due": 0,
         "waiting": 0,
         "finished": 0,
+        "below_minimum": 0,
         "promises_kept": 0,
         "promises_broken": 0,
         "by_action": {"phone": 1},

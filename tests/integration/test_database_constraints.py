@@ -216,4 +216,6 @@ def test_printed_letters_are_kept_as_printed(team):
 
 def test_the_published_rates_are_seeded(db):
     assert EcbRate.objects.get(effective_date=date(2025, 6, 11)).rate == Decimal("2.150")
-    assert LegalRate.objects.get(effective_date=date(2026, 1, 1)).rate == Decimal("2.620")
+    assert LegalRate.objects.get(kind="legal-pro", effective_date=date(2026, 1, 1)).rate == Decimal(
+        "2.620"
+    )

@@ -32,6 +32,7 @@ def test_the_batch_prepares_due_steps_only_and_a_second_run_creates_nothing(team
         "not_due": 1,
         "waiting": 0,
         "finished": 0,
+        "below_minimum": 0,
         "promises_kept": 0,
         "promises_broken": 0,
         "by_action": {"phone": 1},

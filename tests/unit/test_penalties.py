@@ -194,10 +194,10 @@ def test_a_rate_effective_on_1_july_applies_to_the_second_semester():
 
 def test_a_missing_rate_gives_a_french_error_with_the_date():
     with pytest.raises(RuleViolation) as refused:
-        b2b_default_rate(ECB, date(2023, 9, 25))  # semester starts 01/07/2023, before any entry
+        b2b_default_rate(ECB, date(1998, 9, 25))  # semester starts 01/07/1998, before the euro
 
     assert refused.value.code == "rate_unknown"
-    assert refused.value.message == "Aucun taux refi BCE connu au 01/07/2023."
+    assert refused.value.message == "Aucun taux refi BCE connu au 01/07/1998."
 
 
 def test_the_semester_starts_on_1_january_or_1_july():

@@ -162,7 +162,9 @@ def this_semesters_legal_rate(rate: str = "3.00") -> None:
     """The page checks the rate against today's semester: publish one (floor 3 × 3 = 9 %)."""
     today = timezone.localdate()
     start = today.replace(month=1 if today.month <= 6 else 7, day=1)
-    LegalRate.objects.update_or_create(effective_date=start, defaults={"rate": Decimal(rate)})
+    LegalRate.objects.update_or_create(
+        kind="legal-pro", effective_date=start, defaults={"rate": Decimal(rate)}
+    )
 
 
 def test_the_manager_sets_a_contractual_rate_above_the_legal_floor(client, team):

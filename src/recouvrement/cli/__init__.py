@@ -1,15 +1,16 @@
 """The `recouvrement` command (PRODUCT §6): demo, serve, prepare, import, letters, bench…
 
-One module per group of commands, each adding its own sub-commands (`register`): `serve`
-(demo, serve), `daily` (prepare, letters, send-emails, open-dossiers), `imports` (import) and
-`tools` (bench, manage); `base` holds what they share.
+One module per group of commands, each adding its own sub-commands (`register`): `setup`
+(init), `serve` (demo, serve), `daily` (prepare, letters, send-emails, open-dossiers),
+`imports` (import), `rates` (rates) and `tools` (bench, manage); `base` holds what they
+share.
 """
 
 import argparse
 import json
 import sys
 
-from recouvrement.cli import daily, imports, serve, tools
+from recouvrement.cli import daily, imports, rates, serve, setup, tools
 from recouvrement.cli.base import CommandError
 
 
@@ -18,7 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="recouvrement", description="Recouvrement de créances : poste de travail."
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    for group in (serve, daily, imports, tools):
+    for group in (setup, serve, daily, imports, rates, tools):
         group.register(commands)
     return parser
 
@@ -32,6 +33,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a database never set up: say how to set it up (O1)
+        if (message := setup.unmigrated_message(error)) is None:
+            raise
+        print(f"Erreur : {message}", file=sys.stderr)
+        return 2
     if isinstance(result, dict) and getattr(args, "json", False):
         print(json.dumps(result, ensure_ascii=False))
     return 0

@@ -1,4 +1,8 @@
-"""`recouvrement demo` and `recouvrement serve`: the application served by waitress."""
+"""`recouvrement demo` and `recouvrement serve`: the application served by waitress.
+
+`serve` on a database without a company prints the one-time link of the web « Première
+installation »; the demo database always has its company.
+"""
 
 import argparse
 import json
@@ -65,8 +69,29 @@ def cmd_demo(args: argparse.Namespace) -> dict:
     return {**summary, "url": url}
 
 
+def first_run_address(host: str, port: int) -> str | None:
+    """While no company exists: the « Première installation » page with a new one-time token
+    (PRODUCT §9 O1), as notebook servers print theirs; None once a company exists."""
+    from django.urls import reverse
+
+    from recouvrement.services.companies import open_first_run
+
+    token = open_first_run()
+    if token is None:
+        return None
+    shown = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+    return f"http://{shown}:{port}{reverse('first_run')}?jeton={token}"
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     setup()
     if not args.no_migrate:
         migrate()
+    if address := first_run_address(args.host, args.port):
+        print(
+            "Aucune société dans cette base. Première installation (lien à usage unique) :\n"
+            f"    {address}\n"
+            "ou, sur ce serveur : recouvrement init --help",
+            flush=True,
+        )
     _serve(args.host, args.port, args.threads)

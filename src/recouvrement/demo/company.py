@@ -1,15 +1,15 @@
 """The demo company's reference data, written directly: staff, lists, scenarios, customers."""
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.contrib.auth import get_user_model
 
 from recouvrement.db import models as db
 from recouvrement.demo import data
-from recouvrement.domain.statuses import ActionType
-from recouvrement.services.letters import letter_templates
+from recouvrement.domain.default_scenarios import DEFAULT_SCENARIOS
+from recouvrement.services.companies import create_default_scenarios
 
 
 @dataclass
@@ -61,20 +61,24 @@ def lists(company: db.Company) -> tuple[dict, dict]:
 
 
 def scenarios(company: db.Company) -> dict[str, db.Scenario]:
-    """The three scenarios, by customer segment; each letter step names its template."""
-    templates = letter_templates(company)
-    by_segment = {}
-    for name, is_default, segment, steps in data.SCENARIOS:
-        scenario = db.Scenario.objects.create(company=company, name=name, is_default=is_default)
-        for order, values in enumerate(steps, start=1):
-            fields = dict(zip(data.STEP_FIELDS, values, strict=True))
-            default = ActionType(fields["action_type"]).spec.default_letter
-            code = data.STEP_LETTERS.get(fields["label"], default)
-            if code is not None:
-                fields["letter_template"] = templates[code]
-            db.Step.objects.create(scenario=scenario, order=order, **fields)
-        by_segment[segment] = scenario
-    return by_segment
+    """A new company's default scenarios, by customer segment; the mises en demeure to
+    professionals charge the registered letter."""
+    defaults = tuple(
+        replace(
+            scenario,
+            steps=tuple(
+                replace(step, fee_amount=data.REGISTERED_MAIL)
+                if step.action_type.is_formal_notice
+                else step
+                for step in scenario.steps
+            ),
+        )
+        if scenario.name in data.REGISTERED_MAIL_SCENARIOS
+        else scenario
+        for scenario in DEFAULT_SCENARIOS
+    )
+    by_name = create_default_scenarios(company, defaults)
+    return {segment: by_name[name] for name, segment in data.SCENARIO_SEGMENTS.items()}
 
 
 def customers(demo: Demo, company: db.Company) -> list[Client]:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from recouvrement.domain.customers import CustomerKind
+from recouvrement.domain.default_scenarios import CONSUMERS, KEY_ACCOUNTS, STANDARD
 from recouvrement.domain.statuses import ActionType, InterventionKind
 
 
@@ -67,58 +68,12 @@ RESOLUTIONS = (
     "Accord amiable",
 )
 
-E, P, L, M, T = (
-    ActionType.EMAIL,
-    ActionType.PHONE,
-    ActionType.LETTER,
-    ActionType.FORMAL_NOTICE,
-    ActionType.TASK,
-)
-NONE = Decimal("0")
+P, T = ActionType.PHONE, ActionType.TASK
 REGISTERED_MAIL = Decimal("15.00")  # fee charged for a mise en demeure sent by registered mail
-STEP_FIELDS = _words(
-    "delay_days action_type label compute_penalties fee_amount sets_dossier_status"
-)
-# name, default?, segment, steps (one value per STEP_FIELDS)
-SCENARIOS = (
-    (
-        "Relance standard",
-        True,
-        "pme",
-        (
-            (0, E, "E-mail de relance courtoise", False, NONE, ""),
-            (10, P, "Relance téléphonique", False, NONE, ""),
-            (15, L, "Courrier de relance", True, NONE, ""),
-            (15, M, "Mise en demeure", True, REGISTERED_MAIL, ""),
-        ),
-    ),
-    (
-        "Grands comptes",
-        False,
-        "grand",
-        (
-            (0, P, "Appel de courtoisie au service comptable", False, NONE, ""),
-            (15, E, "E-mail de rappel avec relevé de compte", False, NONE, ""),
-            (15, P, "Relance téléphonique de la direction financière", False, NONE, ""),
-            (20, M, "Mise en demeure", True, REGISTERED_MAIL, ""),
-            (15, T, "Transmission au service contentieux", True, NONE, "litigation"),
-        ),
-    ),
-    (
-        "Particuliers",
-        False,
-        "b2c",
-        (
-            (0, L, "Courrier de rappel", False, NONE, ""),
-            (10, P, "Relance téléphonique", False, NONE, ""),
-            # B2C: no recovery fee may be charged; legal interest runs from the formal notice.
-            (15, M, "Mise en demeure", True, NONE, ""),
-        ),
-    ),
-)
-# A step's letter when not its action type's default (statuses.ACTIONS): the first letter of a
-# scenario is the courteous one, even when it goes by post.
-STEP_LETTERS = {"Courrier de rappel": "relance_courtoise"}
+# The demo runs a new company's default scenarios (domain.default_scenarios), one per customer
+# segment; its mises en demeure to professionals charge the registered letter.
+SCENARIO_SEGMENTS = {STANDARD: "pme", KEY_ACCOUNTS: "grand", CONSUMERS: "b2c"}
+REGISTERED_MAIL_SCENARIOS = (STANDARD, KEY_ACCOUNTS)
 
 # stage: how many dossiers per segment (see demo.plans for what each stage means)
 STAGES = {

@@ -4,6 +4,7 @@ from recouvrement.documents.pages import letter_pages
 from recouvrement.documents.render import (
     LetterRenderingError,
     RenderedBatch,
+    check_image,
     render_batch,
     render_letters,
 )
@@ -11,6 +12,7 @@ from recouvrement.documents.render import (
 __all__ = [
     "LetterRenderingError",
     "RenderedBatch",
+    "check_image",
     "letter_pages",
     "render_batch",
     "render_letters",

@@ -10,6 +10,7 @@ from pathlib import Path
 import typst
 
 from recouvrement.domain.letters import LetterContent
+from recouvrement.domain.logos import Logo
 
 TEMPLATES = Path(__file__).parent / "templates"
 LETTER_LAYOUT = TEMPLATES / "letter.typ"
@@ -48,8 +49,7 @@ def render_batch(letters: Sequence[LetterContent]) -> RenderedBatch:
     """`render_letters`, plus where each letter lies in the PDF (read back from the layout)."""
     if not letters:
         raise LetterRenderingError("Aucun courrier à imprimer.")
-    data = json.dumps([letter.as_dict() for letter in letters], ensure_ascii=False)
-    inputs = {"letters": data}
+    inputs = _inputs(letters)
     # A fixed creation date (the first letter's) makes the same letters give the same bytes.
     stamp = datetime.combine(letters[0].letter_date, time(), tzinfo=UTC)
     with _lock:
@@ -73,6 +73,48 @@ def render_batch(letters: Sequence[LetterContent]) -> RenderedBatch:
         raise LetterRenderingError("Le rendu PDF des courriers n'a produit aucun document.")
     starts = [1, *(end + 1 for end in ends[:-1])]
     return RenderedBatch(pdf, tuple(zip(starts, ends, strict=True)))
+
+
+def _inputs(letters: Sequence[LetterContent]) -> dict[str, str]:
+    """typst's `sys.inputs`: the letters as JSON and each distinct logo once. typst reads no
+    file outside the templates folder, and its inputs are strings: a logo travels as the JSON
+    list of its bytes, which the layout turns back into bytes (`bytes(array)`)."""
+    keys: dict[Logo, str] = {}
+    logos: dict[str, dict] = {}
+    items = []
+    for letter in letters:
+        item = letter.as_dict()
+        logo = letter.company.logo
+        if logo is not None:
+            if logo not in keys:
+                keys[logo] = f"logo-{len(keys)}"
+                logos[keys[logo]] = {"format": logo.format.value, "bytes": list(logo.content)}
+            item["company"]["logo"] = keys[logo]
+        items.append(item)
+    return {
+        "letters": json.dumps(items, ensure_ascii=False),
+        "logos": json.dumps(logos, separators=(",", ":")),
+    }
+
+
+_IMAGE_CHECK = b"""#let logo = json(bytes(sys.inputs.logo))
+#set page(width: 80mm, height: auto, margin: 0mm)
+#image(bytes(logo.bytes), format: logo.format, width: 60mm)
+"""
+
+
+def check_image(logo: Logo) -> None:
+    """Decode the logo the way the letters will (LetterRenderingError if typst cannot)."""
+    inputs = {"logo": json.dumps({"format": logo.format.value, "bytes": list(logo.content)})}
+    with _lock:
+        compiler = _letter_compiler()
+        try:
+            compiler.compile(input=_IMAGE_CHECK, format="pdf", sys_inputs=inputs)
+        except (typst.TypstError, RuntimeError) as error:
+            message = getattr(error, "message", str(error))
+            raise LetterRenderingError(f"L'image n'a pas pu être lue ({message}).") from error
+        finally:
+            _count(1)
 
 
 def _letter_compiler() -> typst.Compiler:

@@ -11,12 +11,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from recouvrement.domain.identity import legal_mentions
 from recouvrement.domain.letter_templates import (
     TABLE_VARIABLE,
     LetterTemplateText,
     Token,
     lines_of,
 )
+from recouvrement.domain.logos import Logo
 from recouvrement.domain.money import format_amount
 from recouvrement.domain.rates import format_rate
 
@@ -54,7 +56,8 @@ class EcheanceRow:
 
 @dataclass(frozen=True, kw_only=True)
 class Letterhead:
-    """The sending company, for the header and the footer."""
+    """The sending company, for the header (logo, name, address) and the footer (the legal
+    mentions of a business letter, the bank details)."""
 
     name: str
     address_lines: tuple[str, ...] = ()
@@ -64,6 +67,26 @@ class Letterhead:
     bic: str = ""
     phone: str = ""
     email: str = ""
+    legal_form: str = ""
+    capital: Decimal | None = None
+    rcs_city: str = ""
+    vat_number: str = ""
+    logo: Logo | None = None
+
+    def legal_mentions(self) -> tuple[str, ...]:
+        return legal_mentions(
+            name=self.name,
+            legal_form=self.legal_form,
+            capital=self.capital,
+            siren=self.siren,
+            rcs_city=self.rcs_city,
+            vat_number=self.vat_number,
+        )
+
+    def bank_details(self) -> tuple[str, ...]:
+        return tuple(
+            f"{label} {value}" for label, value in (("IBAN", self.iban), ("BIC", self.bic)) if value
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -181,6 +204,8 @@ class LetterContent:
                 "bic": company.bic,
                 "phone": company.phone,
                 "email": company.email,
+                "legal": list(company.legal_mentions()),
+                "bank": list(company.bank_details()),
             },
             "recipient": list(self.recipient),
             "place_date": self.place_date,

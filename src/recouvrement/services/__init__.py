@@ -5,6 +5,8 @@ business rule forbids the change, and `PermissionDenied` when the user may not m
 """
 
 from recouvrement.services.batch import PrepareSummary, prepare_due
+from recouvrement.services.companies import set_up_company
+from recouvrement.services.company_settings import CompanySettings, save_company_settings
 from recouvrement.services.dossiers import assign_dossier, close_dossier, open_dossier
 from recouvrement.services.import_files import (
     import_stored_file,
@@ -27,13 +29,16 @@ from recouvrement.services.letters import (
 )
 from recouvrement.services.opening import OpeningSummary, open_overdue_dossiers
 from recouvrement.services.penalties import set_contractual_rate
+from recouvrement.services.rates import add_rate
 from recouvrement.services.scenarios import StepInput, create_scenario
 
 __all__ = [
+    "CompanySettings",
     "OpeningSummary",
     "PrepareSummary",
     "PrintResult",
     "StepInput",
+    "add_rate",
     "assign_dossier",
     "attach_document",
     "close_dossier",
@@ -47,10 +52,12 @@ __all__ = [
     "prepare_next_intervention",
     "print_due_letters",
     "print_letters",
+    "save_company_settings",
     "save_csv_mapping",
     "save_letter_template",
     "set_contractual_rate",
     "set_intervention_status",
+    "set_up_company",
     "store_accounting_file",
     "update_intervention",
 ]

@@ -4,10 +4,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import DecimalField, Exists, OuterRef, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from recouvrement.db.models import Collaborator, Company, Dossier, Intervention, Scenario
@@ -30,6 +32,7 @@ class PrepareSummary:
     not_due: int = 0
     waiting: int = 0
     finished: int = 0
+    below_minimum: int = 0  # left alone: their open balance is under the company's minimum
     promises_kept: int = 0
     promises_broken: int = 0
     by_action: Counter = field(default_factory=Counter)
@@ -40,6 +43,7 @@ class PrepareSummary:
             "not_due": self.not_due,
             "waiting": self.waiting,
             "finished": self.finished,
+            "below_minimum": self.below_minimum,
             "promises_kept": self.promises_kept,
             "promises_broken": self.promises_broken,
             "by_action": dict(sorted(self.by_action.items())),
@@ -61,6 +65,33 @@ def _candidates(today: date, company: Company | None):
     return dossiers.order_by("pk").values_list("pk", flat=True)
 
 
+def _below_minimum(company: Company | None) -> set[int]:
+    """Open dossiers whose échéances still open add up to less than their company's « solde
+    minimum à relancer »: the scenario does not go on for them (one query per company that
+    sets a minimum; none when no company does)."""
+    companies = Company.objects.filter(minimum_balance__gt=0)
+    if company is not None:
+        companies = companies.filter(pk=company.pk)
+    below: set[int] = set()
+    for company_id, minimum in companies.values_list("pk", "minimum_balance"):
+        open_balance = Coalesce(
+            Sum("links__receivable__open_amount", filter=Q(links__is_active=True)),
+            Value(Decimal("0")),
+            output_field=DecimalField(max_digits=14, decimal_places=2),
+        )
+        below.update(
+            Dossier.objects.filter(
+                company_id=company_id,
+                status__in=[DossierStatus.OPEN, DossierStatus.LITIGATION],
+                scenario__isnull=False,
+            )
+            .annotate(open_balance=open_balance)
+            .filter(open_balance__lt=minimum)
+            .values_list("pk", flat=True)
+        )
+    return below
+
+
 def prepare_due(
     today: date,
     *,
@@ -80,6 +111,10 @@ def prepare_due(
         promises = settle_promises(today, company=company, user=user)
     summary.promises_kept, summary.promises_broken = promises.kept, promises.broken
     ids = list(_candidates(today, company))
+    if below := _below_minimum(company):
+        kept = [pk for pk in ids if pk not in below]
+        summary.below_minimum = len(ids) - len(kept)
+        ids = kept
     scenarios = Scenario.objects.all() if company is None else company.scenarios.all()
     steps = step_specs(scenarios.values_list("pk", flat=True))
     collectors = {c.pk: collector_key(c) for c in Collaborator.objects.all()}

@@ -288,7 +288,8 @@ def _journal(company: Company, user, record: AccountingImport, report: ImportRep
 
 
 def _customers(company: Company, plan: ImportPlan, report: ImportReport) -> dict[str, tuple]:
-    """Code → (id, payment terms in days); the file's unknown customers are created (B2B)."""
+    """Code → (id, payment terms in days); the file's unknown customers are created (B2B,
+    with the company's default payment terms)."""
     known = {
         code: (pk, terms)
         for code, pk, terms in Customer.objects.filter(company=company).values_list(
@@ -296,7 +297,13 @@ def _customers(company: Company, plan: ImportPlan, report: ImportReport) -> dict
         )
     }
     new = [
-        Customer(company=company, code=code, name=name or code, kind=CustomerKind.B2B)
+        Customer(
+            company=company,
+            code=code,
+            name=name or code,
+            kind=CustomerKind.B2B,
+            payment_terms_days=company.default_payment_terms_days,  # the file gives none
+        )
         for code, name in plan.customers.items()
         if code not in known
     ]

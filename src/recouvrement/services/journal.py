@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 from django.utils import timezone
 
-from recouvrement.db.models import Dossier, Intervention, JournalEntry
+from recouvrement.db.models import Company, Dossier, Intervention, JournalEntry
 
 INTERVENTION_FIELDS = (
     "kind",
@@ -89,5 +89,30 @@ def journal_entry(
 
 def record(dossier: Dossier, action: str, message: str, **kwargs: Any) -> JournalEntry:
     entry = journal_entry(dossier, action, message, **kwargs)
+    entry.save(force_insert=True)
+    return entry
+
+
+def company_entry(
+    company: Company,
+    action: str,
+    message: str,
+    *,
+    user: AbstractBaseUser | None,
+    before: dict | None = None,
+    after: dict | None = None,
+    at: datetime | None = None,
+) -> JournalEntry:
+    """Saves a company-level row (no dossier): settings, users, imports."""
+    entry = JournalEntry(
+        company_id=company.pk,
+        dossier_id=None,
+        at=at or timezone.now(),
+        user=user,
+        action=action,
+        message=message[:255],
+        before=before,
+        after=after,
+    )
     entry.save(force_insert=True)
     return entry

@@ -39,6 +39,7 @@ from recouvrement.domain.penalties import DossierPenalties
 from recouvrement.domain.rules import RuleViolation
 from recouvrement.domain.statuses import PRINTED_ACTIONS, ActionType, InterventionStatus
 from recouvrement.services.actors import require_change, require_manager
+from recouvrement.services.company_settings import letterhead
 from recouvrement.services.journal import journal_entry
 from recouvrement.services.penalties import dossier_penalties_on, receivables_due
 from recouvrement.services.use_case import rule_errors, use_case
@@ -80,13 +81,14 @@ def compose_letters(interventions: Sequence[Intervention], *, today: date) -> li
         dossier_ids, today, receivables=receivables, company=company
     )
     parsed_templates: dict[int, LetterTemplateText] = {}
+    header = letterhead(company)  # one logo read for the whole batch
     letters = []
     for intervention in interventions:
         dossier = intervention.dossier
         template = _template_for(intervention, templates)
         rows = receivables.get(dossier.pk, [])
         penalties = penalties_of[dossier.pk]
-        context = _context(intervention, template, rows, penalties, today)
+        context = _context(intervention, template, rows, penalties, today, header)
         if template.pk not in parsed_templates:
             parsed_templates[template.pk] = parse_template(template.subject, template.body)
         parsed = parsed_templates[template.pk]
@@ -111,24 +113,13 @@ def _template_for(intervention: Intervention, templates: dict[str, LetterTemplat
     return templates[code]
 
 
-def _context(intervention, template, rows, penalties, today) -> LetterContext:
+def _context(intervention, template, rows, penalties, today, header: Letterhead) -> LetterContext:
     dossier = intervention.dossier
     company, customer = dossier.company, dossier.customer
     contact = dossier.contact or next(iter(customer.contacts.all()), None)
     collector = dossier.collector
     return LetterContext(
-        company=Letterhead(
-            name=company.name,
-            address_lines=tuple(
-                line for line in (company.address, f"{company.postal_code} {company.city}") if line
-            ),
-            city=company.city,
-            siren=company.siren,
-            iban=company.iban,
-            bic=company.bic,
-            phone=company.phone,
-            email=company.email,
-        ),
+        company=header,
         customer_name=customer.name,
         customer_code=customer.code,
         recipient_address=tuple(

@@ -24,6 +24,8 @@ CONSTRAINT_MESSAGES = {
     "recouvrement_attacheddocument.intervention_id": "Un document est déjà attaché à "
     "cette intervention : un seul document par intervention.",
     "customer_code_unique": "Un client porte déjà ce code.",
+    "company_siren_unique": "Une société de ce SIREN existe déjà.",
+    "legal_rate_once": "Ce taux est déjà enregistré à cette date.",
 }
 # SQLite names the columns of a failed UNIQUE, not the constraint.
 _SQLITE_COLUMNS = {
@@ -35,6 +37,8 @@ _SQLITE_COLUMNS = {
     "recouvrement_scenario.company_id, recouvrement_scenario.name": "scenario_name_unique",
     "recouvrement_step.scenario_id, recouvrement_step.order": "step_order_unique",
     "recouvrement_customer.company_id, recouvrement_customer.code": "customer_code_unique",
+    "recouvrement_company.siren": "company_siren_unique",
+    "recouvrement_legalrate.kind, recouvrement_legalrate.effective_date": "legal_rate_once",
 }
 
 

@@ -6,7 +6,7 @@ from recouvrement.domain.permissions import may_manage
 from recouvrement.domain.statuses import Role
 
 # Pages only a « Responsable recouvrement » may open: not offered to the others.
-MANAGER_ONLY = frozenset({"import_upload"})
+MANAGER_ONLY = frozenset({"import_upload", "user_list"})
 
 MENU = (
     (
@@ -20,11 +20,14 @@ MENU = (
     (
         "Structure",
         (
+            ("company_settings", "Société", ("company_",)),
             ("customer_list", "Clients", ("customer_",)),
             ("collaborator_list", "Collaborateurs", ("collaborator_",)),
             ("scenario_list", "Scénarios de recouvrement", ("scenario_",)),
             ("letter_template_list", "Modèles de courrier", ("letter_template_",)),
             ("list_values", "Listes", ("list_",)),
+            ("rate_list", "Taux", ("rate_",)),
+            ("user_list", "Utilisateurs", ("user_",)),
         ),
     ),
 )

@@ -18,4 +18,6 @@ urlpatterns = [
     path("", include("recouvrement.web.worklist.urls")),
     path("structure/", include("recouvrement.web.structure.urls")),
     path("imports/", include("recouvrement.web.imports.urls")),
+    path("", include("recouvrement.web.account.urls")),
+    path("", include("recouvrement.web.setup.urls")),
 ]

@@ -1,8 +1,9 @@
 """The data model of M1–M9, one module per topic."""
 
-from recouvrement.db.models.company import Collaborator, Company, Membership
+from recouvrement.db.models.company import Collaborator, Company, CompanyLogo, Membership
 from recouvrement.db.models.customers import Contact, Customer
 from recouvrement.db.models.dossiers import Dossier, DossierReceivable, DossierSequence
+from recouvrement.db.models.first_run import FirstRunToken
 from recouvrement.db.models.imports import AccountingImport, SavedCsvMapping
 from recouvrement.db.models.interventions import AttachedDocument, Intervention
 from recouvrement.db.models.journal import JournalEntry
@@ -21,6 +22,7 @@ __all__ = [
     "AttachedDocument",
     "Collaborator",
     "Company",
+    "CompanyLogo",
     "Contact",
     "Customer",
     "DisputeReason",
@@ -28,6 +30,7 @@ __all__ = [
     "DossierReceivable",
     "DossierSequence",
     "EcbRate",
+    "FirstRunToken",
     "Intervention",
     "JournalEntry",
     "LegalRate",

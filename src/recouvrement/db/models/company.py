@@ -7,6 +7,7 @@ from django.db import models
 
 from recouvrement.db.models.enums import choices_of
 from recouvrement.db.models.money import MoneyField
+from recouvrement.domain.logos import LogoFormat
 from recouvrement.domain.statuses import Role
 
 
@@ -16,10 +17,15 @@ class Company(models.Model):
     postal_code = models.CharField("code postal", max_length=10, blank=True)
     city = models.CharField("ville", max_length=60)
     siren = models.CharField("SIREN", max_length=9, blank=True)
-    iban = models.CharField("IBAN", max_length=34, blank=True)
+    iban = models.CharField("IBAN", max_length=42, blank=True)  # printed in groups of four
     bic = models.CharField("BIC", max_length=11, blank=True)
     email = models.EmailField("e-mail", blank=True)
     phone = models.CharField("téléphone", max_length=21, blank=True)
+    # The legal mentions of a business letter (C. com. R123-237/238), printed in its footer.
+    legal_form = models.CharField("forme juridique", max_length=40, blank=True)
+    share_capital = MoneyField("capital social", null=True, blank=True)
+    rcs_city = models.CharField("ville du greffe (RCS)", max_length=60, blank=True)
+    vat_number = models.CharField("n° TVA intracommunautaire", max_length=15, blank=True)
     signatory_name = models.CharField("signataire", max_length=70, blank=True)
     signatory_function = models.CharField("fonction du signataire", max_length=70, blank=True)
     minimum_balance = MoneyField("solde minimum à relancer", default=Decimal("0"))
@@ -30,17 +36,47 @@ class Company(models.Model):
     payment_deadline_days = models.PositiveSmallIntegerField(
         "délai de paiement accordé par les courriers (jours)", default=8
     )
+    # The terms of a customer the books create without any (the import's new customers).
+    default_payment_terms_days = models.PositiveSmallIntegerField(
+        "délai de paiement par défaut des clients (jours)", default=30
+    )
 
     class Meta:
         verbose_name = "société"
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(minimum_balance__gte=0), name="company_minimum_balance_positive"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(share_capital__gte=0) | models.Q(share_capital__isnull=True),
+                name="company_share_capital_positive",
+            ),
+            # One company per SIREN (the services say so first, with the other's name; this
+            # holds when two installs run at the same instant).
+            models.UniqueConstraint(
+                fields=["siren"], condition=~models.Q(siren=""), name="company_siren_unique"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class CompanyLogo(models.Model):
+    """The logo printed on the letters, kept in the database (one thing to back up) and apart
+    from the company row, so that reading the company never loads the image."""
+
+    company = models.OneToOneField(Company, on_delete=models.CASCADE, related_name="logo")
+    content = models.BinaryField("image")
+    format = models.CharField("format", max_length=3, choices=choices_of(LogoFormat))
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField("déposé le")
+
+    class Meta:
+        verbose_name = "logo"
+
+    def __str__(self) -> str:
+        return f"Logo {LogoFormat(self.format).label} de {self.company}"
 
 
 class Membership(models.Model):
