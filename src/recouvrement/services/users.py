@@ -132,7 +132,9 @@ def _link(company: Company, account: AbstractBaseUser, collaborator_id: int | No
     collaborator = None
     if collaborator_id is not None:
         collaborator = (
-            Collaborator.objects.select_for_update()
+            # Only the collaborator's row: its user is the nullable side of an outer join,
+            # which PostgreSQL refuses to lock.
+            Collaborator.objects.select_for_update(of=("self",))
             .select_related("user")
             .filter(company=company, pk=collaborator_id)
             .first()
