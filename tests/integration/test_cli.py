@@ -175,6 +175,7 @@ def test_the_prepare_command_runs_the_batch_on_the_configured_database(team, cap
         "promises_kept": 0,
         "promises_broken": 0,
         "by_action": {"phone": 1},
+        "skipped": [],
     }
 
 

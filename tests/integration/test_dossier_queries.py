@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from recouvrement.db.models import Intervention
 from recouvrement.db.queries import dossier_page, dossier_rows
+from recouvrement.domain.statuses import InterventionStatus
 from tests.builders import a_customer, a_dossier, a_receivable, a_scenario
 
 
@@ -16,7 +17,10 @@ def test_list_and_page_count_every_fee_but_only_the_latest_penalty(team):
     )
     first = dossier.interventions.get()
     Intervention.objects.filter(pk=first.pk).update(
-        fee_amount=Decimal("15.00"), penalty_amount=Decimal("20.00")
+        fee_amount=Decimal("15.00"),
+        penalty_amount=Decimal("20.00"),
+        status=InterventionStatus.DONE,  # only interventions done charge (issue 11 §5)
+        done_date=first.planned_date,
     )
     later = Intervention.objects.create(
         dossier=dossier,
@@ -26,6 +30,8 @@ def test_list_and_page_count_every_fee_but_only_the_latest_penalty(team):
         planned_date=first.planned_date.replace(day=20),
         fee_amount=Decimal("5.00"),
         penalty_amount=Decimal("31.40"),
+        status=InterventionStatus.DONE,
+        done_date=first.planned_date.replace(day=20),
     )
 
     row = dossier_rows(team.company).get(pk=dossier.pk)

@@ -150,8 +150,11 @@ def test_the_formal_notice_is_headed_mise_en_demeure_and_sent_registered(pages):
 
         assert "Lettre recommandée avec accusé de réception" in notice
         assert "MISE EN DEMEURE Objet : Mise en demeure de payer — dossier D2026-0042" in notice
-        assert "fait courir les intérêts au taux légal" in notice
         assert "Lettre recommandée" not in reminder and "MISE EN DEMEURE" not in reminder
+    # Issue 11 §5: L441-10 penalties already run for a professional; a consumer's notice
+    # is what makes legal interest run.
+    assert "fait courir les intérêts au taux légal" not in pages[("mise_en_demeure", True)]
+    assert "fait courir les intérêts au taux légal" in pages[("mise_en_demeure", False)]
     assert "la somme de 2 470,12 €" in pages[("mise_en_demeure", False)]
 
 

@@ -36,6 +36,7 @@ def test_the_batch_prepares_due_steps_only_and_a_second_run_creates_nothing(team
         "promises_kept": 0,
         "promises_broken": 0,
         "by_action": {"phone": 1},
+        "skipped": [],
     }
     assert second.created == 0
     prepared = due.interventions.get(status=InterventionStatus.TODO)

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.urls import reverse
 
 from recouvrement import services
-from recouvrement.domain.statuses import InterventionKind
+from recouvrement.domain.statuses import InterventionKind, InterventionStatus
 from tests.builders import a_company, a_customer, a_dossier, a_receivable, a_scenario
 from tests.web.pages import table_headers
 
@@ -51,6 +51,8 @@ def test_the_figures_count_each_echeance_once_whatever_the_number_of_interventio
         a_receivable(customer, amount="500.00", open_amount="300.00"),
     ]
     dossier = a_dossier(customer, user=team.manager, scenario=scenario, receivables=receivables)
+    # A step's fee counts in « Frais et pénalités » once the step is done (issue 11 §5).
+    dossier.interventions.update(status=InterventionStatus.DONE, done_date=date(2026, 11, 2))
     for day in (3, 4):
         services.create_intervention(
             dossier,

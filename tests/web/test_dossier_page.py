@@ -85,6 +85,8 @@ def test_the_dossier_page_shows_the_figures_and_the_echeances(client, team):
     scenario = a_scenario(team.company)
     scenario.steps.filter(order=1).update(fee_amount=Decimal("40.00"))
     dossier = a_dossier(customer, user=team.manager, scenario=scenario, receivables=receivables)
+    # A step's fee counts in « Frais et pénalités » once the step is done (issue 11 §5).
+    dossier.interventions.update(status=InterventionStatus.DONE, done_date=date(2026, 11, 2))
     client.force_login(team.manager)
 
     response = client.get(reverse("dossier_detail", args=[dossier.pk]))

@@ -48,7 +48,15 @@ def build(size: int, today: date, history: int = 1) -> Company:
         )
         customers = Customer.objects.bulk_create(
             (
-                Customer(company=company, code=f"CLI{i:06d}", name=f"Client {i}", kind="b2b")
+                Customer(
+                    company=company,
+                    code=f"CLI{i:06d}",
+                    name=f"Client {i}",
+                    kind="b2b",
+                    address=f"{i} rue de la République",
+                    postal_code="69002",
+                    city="Lyon",
+                )
                 for i in range(max(size // 4, 1))
             ),
             batch_size=BATCH,

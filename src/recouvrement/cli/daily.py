@@ -51,6 +51,8 @@ def cmd_prepare(args: argparse.Namespace) -> dict:
             f"Promesses : {summary.promises_kept} tenue(s), "
             f"{summary.promises_broken} non tenue(s) (alerte créée)."
         )
+    for skipped in summary.skipped:  # the step is there, without its penalties
+        print(f"Dossier {skipped['dossier']} : {skipped['reason']}")
     return {"date": today.isoformat(), **summary.as_json()}
 
 
@@ -65,13 +67,19 @@ def cmd_letters(args: argparse.Namespace) -> dict:
 
     companies = list(Company.objects.order_by("pk"))
     printed = pages = 0
+    skipped: list[dict[str, str]] = []
     for company in companies:
         try:
             result = print_due_letters(company, today=today)
-        except ValidationError as error:  # a letter that cannot be rendered, among others
+        except ValidationError as error:  # the PDF could not be rendered
             message = "; ".join(error.messages)
             raise CommandError(f"{company} : aucun courrier imprimé — {message}") from error
         if result is None:
+            continue
+        for left_out in result.skipped:  # the others print: one line each, and in the JSON
+            print(left_out.line)
+            skipped.append(left_out.as_json())
+        if result.batch is None:
             continue
         target = out if len(companies) == 1 else out.with_stem(f"{out.stem}-{company.pk}")
         target.write_bytes(result.pdf)
@@ -79,9 +87,17 @@ def cmd_letters(args: argparse.Namespace) -> dict:
         pages += result.batch.pages
         count = len(result.interventions)
         print(f"{company} : {count} courrier(s), {result.batch.pages} page(s) → {target}")
-    if not printed:
+    if skipped:
+        print(f"{len(skipped)} courrier(s) non imprimé(s) : ils restent « A faire ».")
+    elif not printed:
         print(f"Aucun courrier à imprimer au {today:%d/%m/%Y}.")
-    return {"date": today.isoformat(), "printed": printed, "pages": pages, "out": str(out)}
+    return {
+        "date": today.isoformat(),
+        "printed": printed,
+        "pages": pages,
+        "out": str(out),
+        "skipped": skipped,
+    }
 
 
 def cmd_send_emails(args: argparse.Namespace) -> dict:

@@ -1,6 +1,9 @@
 """Read queries behind the screens: one function per list or page, a fixed number of queries."""
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
@@ -16,6 +19,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from recouvrement.db.models import (
     Allocation,
@@ -23,12 +27,23 @@ from recouvrement.db.models import (
     Company,
     Dossier,
     DossierReceivable,
+    EcbRate,
     Intervention,
     JournalEntry,
+    LegalRate,
     Receivable,
 )
-from recouvrement.domain.balances import DossierFigures, dossier_charges, dossier_figures
-from recouvrement.domain.statuses import DossierStatus
+from recouvrement.domain.balances import (
+    CHARGED_STATUSES,
+    DossierFigures,
+    counts_as_charge,
+    dossier_charges,
+    dossier_figures,
+)
+from recouvrement.domain.customers import CustomerKind
+from recouvrement.domain.penalties import late_paid_penalties, receivable_due
+from recouvrement.domain.rules import RuleViolation
+from recouvrement.domain.statuses import ActionType, DossierStatus, InterventionStatus
 
 # The dossier list's sorts (column headers), each ending with the number: a stable order.
 DOSSIER_ORDERS = {
@@ -60,6 +75,53 @@ def _total_per_dossier(rows: QuerySet, amount: Expression) -> Coalesce:
     return Coalesce(Subquery(total, output_field=TOTAL), _ZERO, output_field=TOTAL)
 
 
+def _charges() -> ExpressionWrapper:
+    """« Frais et pénalités » of the outer dossier: the rule of domain.balances, in SQL — the
+    interventions done only (`CHARGED_STATUSES`), their fees add up, the latest penalty."""
+    charged = Intervention.objects.filter(status__in=CHARGED_STATUSES)
+    latest_penalty = Coalesce(
+        Subquery(
+            charged.filter(dossier=OuterRef("pk"), penalty_amount__gt=0)
+            .order_by("-planned_date", "-pk")
+            .values("penalty_amount")[:1],
+            output_field=TOTAL,
+        ),
+        _ZERO,
+        output_field=TOTAL,
+    )
+    return ExpressionWrapper(
+        _total_per_dossier(charged, F("fee_amount")) + latest_penalty, output_field=TOTAL
+    )
+
+
+def dossier_balances(dossier_ids: Iterable[int]) -> dict[int, Decimal]:
+    """« Solde » of these dossiers (open amount plus « Frais et pénalités »), as the list and
+    the page count it: the worklist's column (two queries, the rule of domain.balances)."""
+    ids = list(dossier_ids)
+    open_amounts = dict(
+        DossierReceivable.objects.filter(dossier_id__in=ids)
+        .values("dossier_id")
+        .annotate(total=Sum("receivable__open_amount"))
+        .values_list("dossier_id", "total")
+    )
+    charged: dict[int, list[tuple]] = defaultdict(list)
+    for dossier_id, *row in (
+        Intervention.objects.filter(dossier_id__in=ids, status__in=CHARGED_STATUSES)
+        .filter(Q(fee_amount__gt=0) | Q(penalty_amount__gt=0))  # only the rows that charge
+        .order_by()
+        .values_list("dossier_id", "planned_date", "pk", "fee_amount", "penalty_amount")
+    ):
+        charged[dossier_id].append(row)
+    return {
+        pk: (open_amounts.get(pk) or Decimal("0.00"))
+        + dossier_charges(
+            (fee for *_, fee, _ in charged[pk]),
+            ((day, n, penalty) for day, n, _, penalty in charged[pk] if penalty),
+        )
+        for pk in ids
+    }
+
+
 def dossier_rows(
     company: Company,
     *,
@@ -76,25 +138,10 @@ def dossier_rows(
     """
     invoices = _total_per_dossier(DossierReceivable.objects.all(), F("receivable__amount"))
     open_amount = _total_per_dossier(DossierReceivable.objects.all(), F("receivable__open_amount"))
-    # The rule of domain.balances.dossier_charges, in SQL: fees add up, the latest penalty.
-    latest_penalty = Coalesce(
-        Subquery(
-            Intervention.objects.filter(dossier=OuterRef("pk"), penalty_amount__gt=0)
-            .order_by("-planned_date", "-pk")
-            .values("penalty_amount")[:1],
-            output_field=TOTAL,
-        ),
-        _ZERO,
-        output_field=TOTAL,
-    )
-    charges = ExpressionWrapper(
-        _total_per_dossier(Intervention.objects.all(), F("fee_amount")) + latest_penalty,
-        output_field=TOTAL,
-    )
     rows = (
         Dossier.objects.filter(company=company)
         .select_related("customer", "collector")
-        .annotate(invoices=invoices, charges=charges)
+        .annotate(invoices=invoices, charges=_charges())
         .alias(open_total=open_amount)
         .annotate(
             # Same arithmetic as domain.balances.DossierFigures, so list and page agree.
@@ -119,8 +166,37 @@ def dossier_rows(
 
 
 @dataclass(frozen=True)
+class LatePaidRow:
+    """An échéance settled after its due date, as the dossier page lists it."""
+
+    reference: str
+    due_date: date
+    paid_on: date  # its last payment
+    days_late: int
+    amount: Decimal  # what was still due at the due date
+    penalties: Decimal
+
+
+@dataclass(frozen=True)
+class LatePaidSection:
+    """« Pénalités sur factures réglées en retard »: L441-10 penalties and the 40 € the
+    invoices settled late still owe (B2B), whether the company's letters claim them or not."""
+
+    rows: tuple[LatePaidRow, ...] = ()
+    penalties: Decimal = Decimal("0.00")
+    indemnity: Decimal = Decimal("0.00")
+    claimed: bool = False
+    reason: str = ""  # why they could not be computed (a rate not entered)
+
+    @property
+    def total(self) -> Decimal:
+        return self.penalties + self.indemnity
+
+
+@dataclass(frozen=True)
 class DossierPage:
-    """Everything the dossier page shows, read in three queries."""
+    """Everything the dossier page shows, read in three queries (two more for the rates
+    when invoices were settled late)."""
 
     dossier: Dossier
     receivables: list[Receivable]
@@ -128,12 +204,13 @@ class DossierPage:
     figures: DossierFigures
     journal: list[JournalEntry]  # « Historique », newest first
     allocations: list[Allocation]  # the règlements paid on its échéances, oldest first
+    late_paid: LatePaidSection | None = None  # None: no invoice owes anything for being late
 
 
 def dossier_page(company: Company, pk: int) -> DossierPage:
     """The dossier `pk` of `company`; raises `Dossier.DoesNotExist` for any other dossier."""
     dossier = Dossier.objects.select_related(
-        "customer", "collector", "contact", "scenario", "dispute_reason", "resolution"
+        "company", "customer", "collector", "contact", "scenario", "dispute_reason", "resolution"
     ).get(company=company, pk=pk)
     receivables = list(
         Receivable.objects.filter(links__dossier=dossier).order_by("due_date", "reference", "pk")
@@ -143,9 +220,10 @@ def dossier_page(company: Company, pk: int) -> DossierPage:
         .select_related("step", "contact", "user__collaborator", "document")
         .order_by("planned_date", "id")
     )
+    charged = [i for i in interventions if counts_as_charge(i.status)]
     charges = dossier_charges(
-        (i.fee_amount for i in interventions),
-        ((i.planned_date, i.pk, i.penalty_amount) for i in interventions if i.penalty_amount),
+        (i.fee_amount for i in charged),
+        ((i.planned_date, i.pk, i.penalty_amount) for i in charged if i.penalty_amount),
     )
     figures = dossier_figures(((r.amount, r.open_amount) for r in receivables), [charges])
     journal = list(
@@ -158,4 +236,67 @@ def dossier_page(company: Company, pk: int) -> DossierPage:
         .select_related("payment", "receivable")
         .order_by("payment__date", "pk")
     )
-    return DossierPage(dossier, receivables, interventions, figures, journal, allocations)
+    late_paid = _late_paid(dossier, receivables, interventions, allocations)
+    return DossierPage(
+        dossier, receivables, interventions, figures, journal, allocations, late_paid
+    )
+
+
+def _late_paid(
+    dossier: Dossier,
+    receivables: list[Receivable],
+    interventions: list[Intervention],
+    allocations: list[Allocation],
+) -> LatePaidSection | None:
+    """What the échéances settled after their due date still owe, by the rules the letters
+    apply (`domain.penalties.late_paid_penalties`)."""
+    customer, company = dossier.customer, dossier.company
+    paid: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+    for allocation in allocations:
+        paid[allocation.receivable_id].append((allocation.payment.date, allocation.amount))
+    dues = [
+        receivable_due(r.open_amount, r.due_date, r.reference, paid[r.pk])
+        for r in receivables
+        if r.open_amount <= 0
+    ]
+    dues = [due for due in dues if due.paid_late]
+    if not dues or customer.excluded_from_penalties:
+        return None
+    notices = [
+        i.done_date
+        for i in interventions
+        if i.status == InterventionStatus.DONE
+        and ActionType(i.action_type or ActionType.TASK).is_formal_notice
+    ]
+    today = timezone.localdate()
+    try:
+        result = late_paid_penalties(
+            dues,
+            CustomerKind(customer.kind),
+            ecb=EcbRate.table(),
+            legal=LegalRate.table(),
+            contractual_rate=customer.contractual_penalty_rate or company.contractual_penalty_rate,
+            formal_notice_date=min(notices, default=None),
+            # An invoice still open and late owes its 40 € with the open échéances.
+            charged_invoices=frozenset(
+                r.reference for r in receivables if r.open_amount > 0 and r.due_date < today
+            ),
+        )
+    except RuleViolation as violation:
+        return LatePaidSection(claimed=company.claim_late_paid_penalties, reason=violation.message)
+    if not result.total:
+        return None  # a consumer paid before any formal notice: nothing is owed
+    rows = tuple(
+        LatePaidRow(
+            reference=detail.receivable.invoice,
+            due_date=detail.receivable.due_date,
+            paid_on=detail.receivable.payments[-1][0],
+            days_late=detail.days_late,
+            amount=detail.receivable.amount_due,
+            penalties=detail.interest.total,
+        )
+        for detail in result.details
+    )
+    return LatePaidSection(
+        rows, result.penalties, result.indemnity, company.claim_late_paid_penalties
+    )

@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import BooleanField, Func, QuerySet, Sum
+from django.db.models import BooleanField, Func, QuerySet
 from django.db.models.expressions import RawSQL
 
-from recouvrement.db.models import Collaborator, Company, DossierReceivable, Intervention
+from recouvrement.db.models import Collaborator, Company, Intervention
+from recouvrement.db.queries import dossier_balances
 from recouvrement.domain.statuses import InterventionStatus
 from recouvrement.domain.worklist import WorklistSort, collector_sort_key, worklist_order
 
@@ -45,7 +46,7 @@ class NotIndexed(Func):
 @dataclass(frozen=True)
 class WorklistPage:
     rows: list[Intervention]
-    balances: dict[int, Decimal]  # dossier id → open amount of its échéances
+    balances: dict[int, Decimal]  # dossier id → « Solde », as the dossier list shows it
 
 
 def worklist_query(
@@ -99,10 +100,4 @@ def worklist_rows(
     """One page of the worklist, with each row's dossier balance."""
     query = worklist_query(company, as_of, collector_id=collector_id, sort=sort, where=where)
     page = list(query[offset : offset + limit])
-    balances = dict(
-        DossierReceivable.objects.filter(dossier_id__in={r.dossier_id for r in page})
-        .values("dossier_id")
-        .annotate(balance=Sum("receivable__open_amount"))
-        .values_list("dossier_id", "balance")
-    )
-    return WorklistPage(page, balances)
+    return WorklistPage(page, dossier_balances({r.dossier_id for r in page}))

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from recouvrement.domain.statuses import InterventionStatus
+
 ZERO = Decimal("0.00")
 
 
@@ -41,10 +43,21 @@ def days_overdue(due_date: date, today: date) -> int:
     return max((today - due_date).days, 0)
 
 
+# « Frais et pénalités » counts the interventions done: a step « A faire » has not charged
+# anything yet (its letter may print other amounts, or never), one « Ignorée » never will.
+CHARGED_STATUSES = frozenset({InterventionStatus.DONE})
+
+
+def counts_as_charge(status: InterventionStatus | str) -> bool:
+    """Whether an intervention's fee and penalties count in « Frais et pénalités »."""
+    return InterventionStatus(status) in CHARGED_STATUSES
+
+
 def dossier_charges(
     fees: Iterable[Decimal], penalties: Iterable[tuple[date, int, Decimal]]
 ) -> Decimal:
-    """« Frais et pénalités »: every step's fee, plus the latest penalty computation only.
+    """« Frais et pénalités »: the fee of every intervention done, plus the latest penalty
+    computation only (callers pass the interventions that `counts_as_charge`).
 
     Penalties accrue: a later computation (date, then order of creation) includes what an
     earlier one counted, so adding them up would charge the same days twice.

@@ -1,4 +1,10 @@
-"""The default « Modèles de courrier »: the wording of LETTERS.md, word for word."""
+"""The default « Modèles de courrier »: the wording of LETTERS.md, word for word.
+
+The mise en demeure differs from LETTERS.md's first wording (issue 11): a professional debtor
+does not read « fait courir les intérêts au taux légal » (L441-10 penalties run from the due
+date), a consumer does, and reads the legal interest due since an earlier mise en demeure.
+Migration 0012 gives the new text to the companies whose copy is still the first one.
+"""
 
 from dataclasses import dataclass
 
@@ -92,9 +98,12 @@ Par la présente, nous vous mettons en demeure de nous régler, dans un délai d
 - [B2B: pénalités de retard (article L441-10 du Code de commerce, taux de \
 {{{{ taux_penalites }}}}) : {{{{ penalites }}}} ;
 - indemnité forfaitaire pour frais de recouvrement (article D441-5) : {{{{ indemnite }}}} ;]
+- [B2C: intérêts au taux légal depuis la mise en demeure (taux de \
+{{{{ taux_interets_legaux }}}}) : {{{{ interets_legaux }}}} ;]
 
-Ces sommes sont dues malgré nos précédentes relances, restées sans effet. La présente mise en \
-demeure fait courir les intérêts au taux légal sur les sommes restant dues.
+Ces sommes sont dues malgré nos précédentes relances, restées sans effet. [B2B: Les pénalités \
+de retard continuent de courir jusqu'au complet paiement.][B2C: La présente mise en demeure \
+fait courir les intérêts au taux légal sur les sommes restant dues.]
 
 À défaut de paiement intégral dans le délai indiqué, nous saisirons la juridiction compétente, \
 sans nouvel avis, afin d'obtenir le recouvrement de notre créance, les frais de procédure \

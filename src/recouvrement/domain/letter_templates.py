@@ -1,8 +1,10 @@
 """Letter templates as users write them (PRODUCT §5, LETTERS.md): checked, never typst code.
 
 A template is plain text: `{{ variable }}`, `**bold**`, `- ` list items, blank lines between
-paragraphs and `[B2B: …]` blocks kept for professional debtors only. `parse_template` checks it
-once and reports each problem with its line; `domain.letters` fills it.
+paragraphs, `[B2B: …]` blocks kept for professional debtors only and `[B2C: …]` blocks for
+consumers only. A paragraph or list item naming `{{ interets_legaux }}` prints only while that
+amount is due (a consumer, after the mise en demeure). `parse_template` checks a template once
+and reports each problem with its line; `domain.letters` fills it.
 """
 
 import difflib
@@ -22,6 +24,8 @@ VARIABLES: tuple[str, ...] = (
     "penalites",
     "taux_penalites",
     "indemnite",
+    "interets_legaux",
+    "taux_interets_legaux",
     "total_reclame",
     "societe.nom",
     "societe.ville",
@@ -34,6 +38,10 @@ VARIABLES: tuple[str, ...] = (
 )
 EMAIL_VARIABLES: tuple[str, ...] = (*VARIABLES, "objet_du_courrier")
 TABLE_VARIABLE = "echeances"
+# A paragraph or list item naming one of these prints only when its value is not nil.
+OPTIONAL_VARIABLES = frozenset({"interets_legaux"})
+# The debtors a `[B2B: …]` / `[B2C: …]` block is kept for.
+DEBTOR_BLOCKS = {"B2B": True, "B2C": False}
 
 # --- Parsing: text -> tokens -> blocks ------------------------------------------------------
 
@@ -50,7 +58,7 @@ class TemplateError(RuleViolation):
 
 @dataclass(frozen=True)
 class Token:
-    kind: str  # text, var, bold, b2b_open, b2b_close, newline
+    kind: str  # text, var, bold, b2b_open, b2c_open, block_close, newline
     line: int
     text: str = ""
 
@@ -62,13 +70,13 @@ class Block:
     pieces: list[Token] = field(default_factory=list)
 
 
-_SPECIAL = re.compile(r"\{\{|\*\*|\[\s*B2B\s*:|\[|\]|\n", re.IGNORECASE)
+_SPECIAL = re.compile(r"\{\{|\*\*|\[\s*B2[BC]\s*:|\[|\]|\n", re.IGNORECASE)
 
 
 def _tokenize(source: str, variables: tuple[str, ...], where: str) -> list[Token]:
     tokens: list[Token] = []
     line, pos = 1, 0
-    open_blocks: list[list[int]] = []  # [line of « [B2B: », depth of plain « [ » inside]
+    open_blocks: list[list] = []  # [line of « [B2B: », depth of plain « [ » inside, kind]
     while pos < len(source):
         match = _SPECIAL.search(source, pos)
         if match is None:
@@ -94,18 +102,20 @@ def _tokenize(source: str, variables: tuple[str, ...], where: str) -> list[Token
             tokens.append(Token("text", line, "["))
         elif special == "]" and open_blocks and open_blocks[-1][1] == 0:
             open_blocks.pop()
-            tokens.append(Token("b2b_close", line))
+            tokens.append(Token("block_close", line))
         elif special == "]" and open_blocks:
             open_blocks[-1][1] -= 1
             tokens.append(Token("text", line, "]"))
         elif special in ("[", "]"):
             tokens.append(Token("text", line, special))
         else:
-            open_blocks.append([line, 0])
-            tokens.append(Token("b2b_open", line))
+            kind = special.lstrip("[").rstrip(":").strip().upper()
+            open_blocks.append([line, 0, kind])
+            tokens.append(Token(f"{kind.lower()}_open", line))
     if open_blocks:
-        message = "bloc « [B2B: » jamais fermé par « ] »"
-        raise TemplateError(message, "template_unclosed_b2b", open_blocks[0][0], where)
+        line, _, kind = open_blocks[0]
+        message = f"bloc « [{kind}: » jamais fermé par « ] »"
+        raise TemplateError(message, "template_unclosed_b2b", line, where)
     return tokens
 
 
@@ -123,13 +133,15 @@ def _variable(inner: str, variables: tuple[str, ...], line: int, where: str) -> 
 
 
 def _for_debtor(tokens: list[Token], is_b2b: bool) -> list[Token]:
-    """Drop the [B2B: …] markers, and for a consumer everything between them."""
+    """Drop the [B2B: …] / [B2C: …] markers, and what lies in a block for the other debtors."""
     kept: list[Token] = []
-    depth = 0
+    opened: list[bool] = []  # for each block open: is it for this debtor
     for token in tokens:
-        if token.kind in ("b2b_open", "b2b_close"):
-            depth += 1 if token.kind == "b2b_open" else -1
-        elif is_b2b or depth == 0:
+        if token.kind in ("b2b_open", "b2c_open"):
+            opened.append(DEBTOR_BLOCKS[token.kind[:3].upper()] == is_b2b)
+        elif token.kind == "block_close":
+            opened.pop()
+        elif all(opened):
             if token.kind == "text" and kept and kept[-1].kind == "text":
                 kept[-1] = Token("text", kept[-1].line, kept[-1].text + token.text)
             else:

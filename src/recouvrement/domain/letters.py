@@ -13,14 +13,18 @@ from typing import Any
 
 from recouvrement.domain.identity import legal_mentions
 from recouvrement.domain.letter_templates import (
+    OPTIONAL_VARIABLES,
     TABLE_VARIABLE,
+    Block,
     LetterTemplateText,
     Token,
     lines_of,
 )
 from recouvrement.domain.logos import Logo
 from recouvrement.domain.money import format_amount
+from recouvrement.domain.penalties import RateSpan
 from recouvrement.domain.rates import format_rate
+from recouvrement.domain.rules import RuleViolation
 
 DEFAULT_CIVILITY = "Madame, Monsieur"
 MONTHS = (
@@ -91,7 +95,9 @@ class Letterhead:
 
 @dataclass(frozen=True, kw_only=True)
 class LetterContext:
-    """Everything one letter needs; B2C debtors never get penalties nor the 40 € indemnity."""
+    """Everything one letter needs; B2C debtors never get penalties nor the 40 € indemnity,
+    only legal interest once given formal notice; B2B debtors never get legal interest (their
+    L441-10 penalties run from the due date)."""
 
     company: Letterhead
     customer_name: str
@@ -104,8 +110,11 @@ class LetterContext:
     dossier_number: str = ""
     echeances: tuple[EcheanceRow, ...] = ()
     penalties: Decimal = ZERO
-    penalty_rate: Decimal = ZERO  # annual, in percent
+    penalty_rate: Decimal = ZERO  # annual, in percent, when no day was charged yet
+    penalty_rates: tuple[RateSpan, ...] = ()  # the rates of the days charged, oldest first
     indemnity: Decimal = ZERO
+    legal_interest: Decimal = ZERO  # B2C: since the mise en demeure (C. civ. 1231-6)
+    legal_interest_rates: tuple[RateSpan, ...] = ()
     payment_delay_days: int = 8
     signatory_name: str = ""
     signatory_function: str = ""
@@ -125,8 +134,17 @@ class LetterContext:
         return self.indemnity if self.is_b2b else ZERO
 
     @property
+    def charged_legal_interest(self) -> Decimal:
+        return ZERO if self.is_b2b else self.legal_interest
+
+    @property
     def total_claimed(self) -> Decimal:
-        return self.total_due + self.charged_penalties + self.charged_indemnity
+        return (
+            self.total_due
+            + self.charged_penalties
+            + self.charged_indemnity
+            + self.charged_legal_interest
+        )
 
     def values(self) -> dict[str, str]:
         """The text of every variable but `echeances`."""
@@ -139,8 +157,17 @@ class LetterContext:
             "dossier.numero": self.dossier_number,
             "total_du": format_amount(self.total_due),
             "penalites": format_amount(self.charged_penalties),
-            "taux_penalites": format_rate(self.penalty_rate if self.is_b2b else ZERO),
+            "taux_penalites": format_rates(self.penalty_rates, self.penalty_rate)
+            if self.is_b2b
+            else format_rate(ZERO),
             "indemnite": format_amount(self.charged_indemnity),
+            # Optional: the paragraph or item naming it vanishes while nothing is due.
+            "interets_legaux": format_amount(self.charged_legal_interest)
+            if self.charged_legal_interest
+            else "",
+            "taux_interets_legaux": format_rate(ZERO)
+            if self.is_b2b
+            else format_rates(self.legal_interest_rates, ZERO),
             "total_reclame": format_amount(self.total_claimed),
             "societe.nom": company.name,
             "societe.ville": company.city,
@@ -151,6 +178,25 @@ class LetterContext:
             "delai_jours": str(self.payment_delay_days),
             "date": long_date(self.letter_date),
         }
+
+
+def format_rates(spans: tuple[RateSpan, ...], fallback: Decimal) -> str:
+    """The rates applied: « 12,15 % », or when the period spans several semesters whose rates
+    differ, each one: « 13,15 % jusqu'au 30/06/2025, puis 12,15 % »."""
+    if len(spans) <= 1:
+        return format_rate(spans[0].rate if spans else fallback)
+    earlier = [f"{format_rate(span.rate)} jusqu'au {short_date(span.last_day)}" for span in spans]
+    return f"{', '.join(earlier[:-1])}, puis {format_rate(spans[-1].rate)}"
+
+
+def check_postal_address(customer: str, lines: tuple[str, ...]) -> None:
+    """A printed letter goes in a window envelope: it needs a postal address to show."""
+    if not any(line.strip() for line in lines):
+        raise RuleViolation(
+            f"Le client {customer} n'a pas d'adresse postale : complétez sa fiche (adresse, "
+            "code postal, ville).",
+            "no_postal_address",
+        )
 
 
 def long_date(day: date) -> str:
@@ -227,6 +273,8 @@ def compose_letter(template: LetterTemplateText, context: LetterContext) -> Lett
         if block.kind == "table":
             blocks.append(_table(context))
             continue
+        if _names_nil_optional(block, values):
+            continue
         runs = _fill(block.pieces, values)
         if not runs:
             continue
@@ -251,6 +299,15 @@ def compose_letter(template: LetterTemplateText, context: LetterContext) -> Lett
 
 
 _SPACES = re.compile(r"[ \t\r\n]+")  # not the no-break spaces inside amounts
+_DOUBLE_SPACES = re.compile(r"(?<=\S)  +")  # within a line, not its indentation
+
+
+def _names_nil_optional(block: Block, values: dict[str, str]) -> bool:
+    """A paragraph or item naming an optional amount that is nil does not print."""
+    return any(
+        piece.kind == "var" and piece.text in OPTIONAL_VARIABLES and not values[piece.text]
+        for piece in block.pieces
+    )
 
 
 def _fill(pieces: list[Token], values: dict[str, str]) -> Runs:
@@ -307,11 +364,20 @@ def compose_text(
         "".join(run.text for run in _fill(block.pieces, values))
         for block in template.subject_blocks[context.is_b2b]
     )
+    dropped = {
+        line
+        for block in template.blocks[context.is_b2b]
+        if _names_nil_optional(block, values)
+        for line in range(block.line, max(piece.line for piece in block.pieces) + 1)
+    }
     lines: list[str] = []
     for line in lines_of(template.body_tokens[context.is_b2b]):
+        if line and line[0].line in dropped:
+            continue
         text = "".join(
             values[t.text] if t.kind == "var" else t.text for t in line if t.kind != "bold"
         ).rstrip()
+        text = _DOUBLE_SPACES.sub(" ", text)  # « effet. [B2B: Les… » and « - [B2B: pénalités »
         if text.strip() == "-" or (not text and lines and not lines[-1]):
             continue  # an item emptied by a [B2B: …] block, or a second blank line
         lines.append(text)

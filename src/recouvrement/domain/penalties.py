@@ -1,56 +1,36 @@
 """Late-payment penalties and indemnity (B2): L441-10 II and D441-5 C. com., C. civ. 1231-6.
 
-One engine, `late_interest`, computes interest on one échéance for any rate function
-(B2B default rate, contractual rate, B2C legal rate); `dossier_penalties` applies the
-B2B / B2C rules to the échéances of a dossier. Rates come in as `RateTable`s; no clock.
+One engine, `domain.interest.late_interest`, computes interest on one échéance for any rate
+function (B2B default rate, contractual rate, B2C legal rate); `dossier_penalties` applies
+the B2B / B2C rules to the échéances of a dossier, and `late_paid_penalties` to those settled
+after their due date. Rates come in as `RateTable`s; no clock.
 """
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal, localcontext
+from datetime import date
+from decimal import Decimal
 from functools import partial
 
 from recouvrement.domain.customers import CustomerKind
-from recouvrement.domain.money import check_amount, to_cents
-from recouvrement.domain.rates import RateTable, format_rate, next_semester_start
+from recouvrement.domain.interest import (  # noqa: F401 — the engine, re-exported
+    NO_INTEREST,
+    ONE_DAY,
+    YEAR_DAYS,
+    ZERO,
+    InterestPeriod,
+    LateInterest,
+    Payment,
+    RateFunction,
+    b2c_interest,
+    late_interest,
+)
+from recouvrement.domain.rates import RateTable, format_rate, next_semester_start, semester_start
 from recouvrement.domain.rules import RuleViolation
 
-RateFunction = Callable[[date], Decimal]
-"""The annual rate in percent that applies on a day; constant within a semester."""
-
-Payment = tuple[date, Decimal]
-"""A payment (date, amount) received after the due date of the échéance it settles."""
-
-ZERO = Decimal("0.00")
 B2B_MARGIN_POINTS = Decimal("10")  # L441-10 II: ECB refinancing rate + 10 points
 FLOOR_MULTIPLE = 3  # L441-10 II: a contractual rate may not go below 3 × the legal rate
 FIXED_INDEMNITY = Decimal("40.00")  # D441-5, per invoice paid late, professionals only
-YEAR_DAYS = 365  # the basis every public calculator uses (legal-formats §1.4)
-ONE_DAY = timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class InterestPeriod:
-    """Days with one balance and one rate; `interest` is exact, the total alone is rounded."""
-
-    start: date
-    end: date  # inclusive
-    days: int
-    balance: Decimal
-    rate: Decimal  # annual, in percent
-    interest: Decimal
-
-
-@dataclass(frozen=True)
-class LateInterest:
-    """Interest on one échéance: the total to the cent and the periods a letter can print."""
-
-    total: Decimal
-    periods: tuple[InterestPeriod, ...] = ()
-
-
-NO_INTEREST = LateInterest(ZERO)
 
 
 def b2b_default_rate(ecb: RateTable, day: date) -> Decimal:
@@ -88,46 +68,6 @@ def contractual_rate_function(rate: Decimal, legal: RateTable) -> RateFunction:
     return rate_on
 
 
-def late_interest(
-    amount_due: Decimal,
-    due_date: date,
-    as_of: date,
-    payments: Iterable[Payment],
-    rate: RateFunction,
-    *,
-    year_days: int = YEAR_DAYS,
-) -> LateInterest:
-    """Interest on one échéance from the day after `due_date` to `as_of` inclusive.
-
-    `amount_due` is what was still unpaid at the due date; each payment, dated after the due
-    date, lowers the balance from the day after its date. Periods split at every payment and
-    every 1 January / 1 July; the exact interests are summed, then rounded once to the cent.
-    """
-    check_amount(amount_due, "montant dû à l'échéance")
-    checked = _checked_payments(payments, due_date)
-    return _accrue(amount_due, due_date, as_of, checked, rate, year_days)
-
-
-def b2c_interest(
-    amount_due: Decimal,
-    due_date: date,
-    as_of: date,
-    payments: Iterable[Payment],
-    legal: RateTable,
-    formal_notice_date: date | None,
-    *,
-    year_days: int = YEAR_DAYS,
-) -> LateInterest:
-    """C. civ. 1231-6: a consumer owes legal interest only from the day after the formal notice."""
-    if formal_notice_date is None:
-        return NO_INTEREST
-    check_amount(amount_due, "montant dû à l'échéance")
-    checked = _checked_payments(payments, due_date)
-    # Interest runs on what is still due once the notice is sent, whatever the due date was.
-    start = max(due_date, formal_notice_date)
-    return _accrue(amount_due, start, as_of, checked, legal.rate_for_semester, year_days)
-
-
 def fixed_indemnity(kind: CustomerKind, late_invoices: int) -> Decimal:
     """D441-5: 40 € per invoice paid late, whole even after a partial payment; none for B2C."""
     if late_invoices < 0:
@@ -139,81 +79,6 @@ def fixed_indemnity(kind: CustomerKind, late_invoices: int) -> Decimal:
     return FIXED_INDEMNITY * late_invoices
 
 
-def _checked_payments(payments: Iterable[Payment], due_date: date) -> tuple[Payment, ...]:
-    """Refuse what would count twice or raise the balance: early or negative payments."""
-    checked = tuple(payments)
-    for day, amount in checked:
-        check_amount(amount, f"montant du règlement du {day:%d/%m/%Y}")
-        if day <= due_date:
-            raise RuleViolation(
-                f"Le règlement du {day:%d/%m/%Y} n'est pas postérieur à l'échéance du "
-                f"{due_date:%d/%m/%Y} : il doit déjà être déduit du montant dû à l'échéance.",
-                "payment_not_after_due_date",
-            )
-    return checked
-
-
-def _accrue(
-    opening: Decimal,
-    last_free_day: date,
-    as_of: date,
-    payments: Sequence[Payment],
-    rate: RateFunction,
-    year_days: int,
-) -> LateInterest:
-    """Interest from the day after `last_free_day`; payments up to that day reduce the opening."""
-    first = last_free_day + ONE_DAY
-    if as_of < first:
-        return NO_INTEREST
-    divisor = Decimal(100 * year_days)
-    rows = _balance_periods(opening, first, as_of, _reductions(payments, first))
-    with localcontext() as exact:
-        exact.prec = 60  # Σ balance × rate × days is exact: one division, one rounding
-        rated = [(start, end, days, balance, rate(start)) for start, end, days, balance in rows]
-        numerator = sum((balance * annual * days for *_, days, balance, annual in rated), ZERO)
-        total = to_cents(numerator / divisor)
-    periods = tuple(
-        InterestPeriod(start, end, days, balance, annual, balance * annual * days / divisor)
-        for start, end, days, balance, annual in rated
-    )
-    return LateInterest(total, periods)
-
-
-def _reductions(payments: Iterable[Payment], first: date) -> dict[date, Decimal]:
-    """By day, what the payments take off the balance from that day on."""
-    reductions: dict[date, Decimal] = {}
-    for day, amount in payments:
-        # The payment day still bears interest on the old balance (legal-formats §1.4 example).
-        effective = max(day + ONE_DAY, first)
-        reductions[effective] = reductions.get(effective, ZERO) + amount
-    return reductions
-
-
-def _balance_periods(
-    opening: Decimal, first: date, as_of: date, reductions: dict[date, Decimal]
-) -> list[tuple[date, date, int, Decimal]]:
-    """(start, end, days, balance) for each stretch with one balance within one semester."""
-    starts = _period_starts(first, as_of, reductions)
-    ends = [start - ONE_DAY for start in starts[1:]] + [as_of]
-    rows = []
-    balance = opening
-    for start, end in zip(starts, ends, strict=True):
-        balance -= reductions.get(start, ZERO)
-        if balance > 0:  # an overpayment never earns the debtor interest
-            rows.append((start, end, (end - start).days + 1, balance))
-    return rows
-
-
-def _period_starts(first: date, as_of: date, reductions: dict[date, Decimal]) -> list[date]:
-    """First day of each period: `first`, every semester start, every day a payment counts."""
-    cuts = {first} | {day for day in reductions if first < day <= as_of}
-    boundary = next_semester_start(first)
-    while boundary <= as_of:
-        cuts.add(boundary)
-        boundary = next_semester_start(boundary)
-    return sorted(cuts)
-
-
 @dataclass(frozen=True)
 class ReceivableDue:
     """An échéance as the engine sees it: unpaid at its due date, then paid (or not) after it."""
@@ -222,6 +87,21 @@ class ReceivableDue:
     due_date: date
     payments: tuple[Payment, ...] = ()
     invoice: str = ""  # the 40 € is per invoice: échéances of one invoice share it
+
+    @property
+    def paid_late(self) -> bool:
+        """Settled in full, after its due date: it still owes the days it was late."""
+        return bool(self.payments) and sum(a for _, a in self.payments) >= self.amount_due
+
+
+def receivable_due(
+    open_amount: Decimal, due_date: date, invoice: str, paid: Iterable[Payment]
+) -> ReceivableDue:
+    """An échéance from what is still open and what was paid on it (date, amount): what was
+    paid by the due date is already deducted; what came after lowers the balance then."""
+    payments = tuple(sorted((day, amount) for day, amount in paid if day > due_date))
+    amount_due = open_amount + sum((amount for _, amount in payments), ZERO)
+    return ReceivableDue(amount_due, due_date, payments, invoice)
 
 
 @dataclass(frozen=True)
@@ -232,20 +112,80 @@ class ReceivablePenalty:
     interest: LateInterest
     late: bool
 
+    @property
+    def days_late(self) -> int:
+        """Days from the due date to the last payment (or to the day of the computation)."""
+        return sum(period.days for period in self.interest.periods)
+
+
+@dataclass(frozen=True)
+class RateSpan:
+    """Consecutive semesters charged at one rate: a letter prints each rate applied."""
+
+    rate: Decimal
+    first_day: date
+    last_day: date
+
+
+@dataclass(frozen=True)
+class LatePaidPenalties:
+    """Invoices settled after their due date: L441-10 penalties for the days they were late
+    and the 40 € per invoice (B2B); the company decides whether its letters claim them."""
+
+    penalties: Decimal = ZERO
+    indemnity: Decimal = ZERO
+    details: tuple[ReceivablePenalty, ...] = ()
+
+    @property
+    def total(self) -> Decimal:
+        return self.penalties + self.indemnity
+
+
+NO_LATE_PAID = LatePaidPenalties()
+
 
 @dataclass(frozen=True)
 class DossierPenalties:
-    """« Frais et pénalités » of a dossier on `as_of`, and the rate its letters print."""
+    """« Frais et pénalités » of a dossier on `as_of`, and the rate its letters print.
+
+    `penalties` and `indemnity` are what letters claim: the open échéances', plus the invoices
+    paid late when `claims_late_paid`; `late_paid` holds those apart, claimed or not.
+    """
 
     penalties: Decimal
     indemnity: Decimal
     rate: Decimal
     details: tuple[ReceivablePenalty, ...]
+    late_paid: LatePaidPenalties = NO_LATE_PAID
+    claims_late_paid: bool = False
 
     @property
     def total(self) -> Decimal:
         """Penalties plus indemnities, what the letters add to the principal."""
         return self.penalties + self.indemnity
+
+    @property
+    def rate_spans(self) -> tuple[RateSpan, ...]:
+        """The rates of the claimed days, oldest first, one span per change of rate."""
+        claimed = self.details + (self.late_paid.details if self.claims_late_paid else ())
+        return rate_spans(claimed)
+
+
+def rate_spans(details: Iterable[ReceivablePenalty]) -> tuple[RateSpan, ...]:
+    """Each semester with late days and its rate, consecutive equal rates merged."""
+    by_semester = {
+        semester_start(period.start): period.rate
+        for detail in details
+        for period in detail.interest.periods
+    }
+    spans: list[RateSpan] = []
+    for start in sorted(by_semester):
+        rate, end = by_semester[start], next_semester_start(start) - ONE_DAY
+        if spans and spans[-1].rate == rate:
+            spans[-1] = RateSpan(rate, spans[-1].first_day, end)
+        else:
+            spans.append(RateSpan(rate, start, end))
+    return tuple(spans)
 
 
 def dossier_penalties(
@@ -257,6 +197,8 @@ def dossier_penalties(
     as_of: date,
     contractual_rate: Decimal | None = None,
     formal_notice_date: date | None = None,
+    late_paid: Iterable[ReceivableDue] = (),
+    claim_late_paid: bool = False,
 ) -> DossierPenalties:
     """Penalties and indemnities of a dossier's échéances on `as_of`, by the debtor's kind (B2).
 
@@ -264,20 +206,69 @@ def dossier_penalties(
     semester, else ECB + 10) from the day after each due date, plus 40 € per late invoice.
     B2C: legal interest « autres cas » from the day after the formal notice, nothing else;
     a contractual rate is ignored. Totals are sums of the per-échéance amounts to the cent.
+    The échéances `late_paid` (settled after their due date) are reckoned apart and added to
+    what is claimed only with `claim_late_paid`; an invoice owes its 40 € once.
     """
-    if kind is CustomerKind.B2B:
-        rate = b2b_rate_function(ecb, legal, contractual_rate)
-        details = tuple(_b2b_penalty(receivable, rate, as_of) for receivable in receivables)
-    else:
-        details = tuple(
-            _b2c_penalty(receivable, legal, as_of, formal_notice_date) for receivable in receivables
-        )
+    penalty = _penalty_function(kind, ecb, legal, contractual_rate, formal_notice_date)
+    details = tuple(penalty(receivable, as_of) for receivable in receivables)
+    open_late = _late_invoices(details)
+    paid = late_paid_penalties(
+        late_paid,
+        kind,
+        ecb=ecb,
+        legal=legal,
+        contractual_rate=contractual_rate,
+        formal_notice_date=formal_notice_date,
+        charged_invoices=open_late,
+    )
+    claimed = details + (paid.details if claim_late_paid else ())
     return DossierPenalties(
-        penalties=sum((detail.interest.total for detail in details), ZERO),
-        indemnity=fixed_indemnity(kind, _late_invoice_count(details)),
+        penalties=sum((detail.interest.total for detail in claimed), ZERO),
+        indemnity=fixed_indemnity(kind, len(open_late))
+        + (paid.indemnity if claim_late_paid else ZERO),
         rate=letter_rate(kind, ecb, legal, as_of, contractual_rate),
         details=details,
+        late_paid=paid,
+        claims_late_paid=claim_late_paid,
     )
+
+
+def late_paid_penalties(
+    receivables: Iterable[ReceivableDue],
+    kind: CustomerKind,
+    *,
+    ecb: RateTable,
+    legal: RateTable,
+    contractual_rate: Decimal | None = None,
+    formal_notice_date: date | None = None,
+    charged_invoices: frozenset[str] = frozenset(),
+) -> LatePaidPenalties:
+    """What échéances settled after their due date still owe: interest up to their last
+    payment, and 40 € per invoice (B2B) not already in `charged_invoices`."""
+    penalty = _penalty_function(kind, ecb, legal, contractual_rate, formal_notice_date)
+    details = tuple(
+        penalty(receivable, receivable.payments[-1][0])
+        for receivable in receivables
+        if receivable.paid_late
+    )
+    invoices = _late_invoices(details) - charged_invoices
+    return LatePaidPenalties(
+        penalties=sum((detail.interest.total for detail in details), ZERO),
+        indemnity=fixed_indemnity(kind, len(invoices)),
+        details=details,
+    )
+
+
+def _penalty_function(
+    kind: CustomerKind,
+    ecb: RateTable,
+    legal: RateTable,
+    contractual_rate: Decimal | None,
+    formal_notice_date: date | None,
+) -> Callable[[ReceivableDue, date], ReceivablePenalty]:
+    if kind is CustomerKind.B2B:
+        return partial(_b2b_penalty, rate=b2b_rate_function(ecb, legal, contractual_rate))
+    return partial(_b2c_penalty, legal=legal, formal_notice_date=formal_notice_date)
 
 
 def b2b_rate_function(
@@ -303,7 +294,9 @@ def letter_rate(
     return ZERO
 
 
-def _b2b_penalty(receivable: ReceivableDue, rate: RateFunction, as_of: date) -> ReceivablePenalty:
+def _b2b_penalty(
+    receivable: ReceivableDue, as_of: date, *, rate: RateFunction
+) -> ReceivablePenalty:
     """L441-10: interest from the day after the due date, no reminder needed."""
     interest = late_interest(
         receivable.amount_due, receivable.due_date, as_of, receivable.payments, rate
@@ -312,7 +305,7 @@ def _b2b_penalty(receivable: ReceivableDue, rate: RateFunction, as_of: date) -> 
 
 
 def _b2c_penalty(
-    receivable: ReceivableDue, legal: RateTable, as_of: date, formal_notice_date: date | None
+    receivable: ReceivableDue, as_of: date, *, legal: RateTable, formal_notice_date: date | None
 ) -> ReceivablePenalty:
     """C. civ. 1231-6: legal interest once the consumer has been given formal notice."""
     interest = b2c_interest(
@@ -331,8 +324,11 @@ def _is_late(receivable: ReceivableDue, as_of: date) -> bool:
     return receivable.amount_due > 0 and as_of > receivable.due_date
 
 
-def _late_invoice_count(details: Sequence[ReceivablePenalty]) -> int:
-    """Distinct invoices with a late échéance; an échéance without invoice counts alone."""
-    late = [detail.receivable for detail in details if detail.late]
-    named = {receivable.invoice for receivable in late if receivable.invoice}
-    return len(named) + sum(1 for receivable in late if not receivable.invoice)
+def _late_invoices(details: Sequence[ReceivablePenalty]) -> frozenset[str]:
+    """The invoices with a late échéance; an échéance without invoice counts alone."""
+    return frozenset(
+        # An échéance without invoice: a key of its own, unique while the details live.
+        detail.receivable.invoice or f"\0{id(detail)}"
+        for detail in details
+        if detail.late
+    )

@@ -12,14 +12,21 @@ from django.db.models import DecimalField, Exists, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from recouvrement.db.models import Collaborator, Company, Dossier, Intervention, Scenario
+from recouvrement.db.models import (
+    Collaborator,
+    Company,
+    Dossier,
+    Intervention,
+    JournalEntry,
+    Scenario,
+)
 from recouvrement.db.planning import locked_dossiers, planning_states
 from recouvrement.domain.scenario import DossierSnapshot, NextStep, NoNextStep, plan_next_step
 from recouvrement.domain.statuses import DossierStatus, InterventionKind, InterventionStatus
 from recouvrement.services.promises import settle_promises
 from recouvrement.services.queue import collector_key
 from recouvrement.services.snapshots import step_specs
-from recouvrement.services.steps import PlannedStep, create_steps
+from recouvrement.services.steps import PENALTIES_NOT_COMPUTED, PlannedStep, create_steps
 
 CHUNK = 5000
 
@@ -36,6 +43,9 @@ class PrepareSummary:
     promises_kept: int = 0
     promises_broken: int = 0
     by_action: Counter = field(default_factory=Counter)
+    # Dossiers whose penalties could not be computed (a rate not entered…): their step is
+    # created all the same, journaled « Pénalités non calculées »; each {"dossier", "reason"}.
+    skipped: list[dict[str, str]] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {
@@ -47,6 +57,7 @@ class PrepareSummary:
             "promises_kept": self.promises_kept,
             "promises_broken": self.promises_broken,
             "by_action": dict(sorted(self.by_action.items())),
+            "skipped": list(self.skipped),
         }
 
 
@@ -157,5 +168,29 @@ def _prepare_chunk(ids, steps, collectors, today, user, summary: PrepareSummary)
                 queue = (priority, collectors.get(collector, ""), collector)
                 planned.append(PlannedStep(pk, company_id, status, plan, queue))
                 summary.by_action[plan.step.action_type.value] += 1
-        create_steps(planned, user_id=user_id, at=timezone.now(), today=today)
+        at = timezone.now()
+        create_steps(planned, user_id=user_id, at=at, today=today)
         summary.created += len(planned)
+        summary.skipped.extend(_penalties_not_computed([p.dossier_id for p in planned], at))
+
+
+def _penalties_not_computed(dossier_ids: list[int], at) -> list[dict[str, str]]:
+    """What `create_steps` journaled as « Pénalités non calculées » for these dossiers at
+    `at`: the dossier and the reason (one query)."""
+    if not dossier_ids:
+        return []
+    rows = (
+        JournalEntry.objects.filter(
+            action=PENALTIES_NOT_COMPUTED,
+            at=at,
+            dossier__pk__range=(min(dossier_ids), max(dossier_ids)),
+        )
+        .order_by("dossier__number")
+        .values_list("dossier_id", "dossier__number", "message")
+    )
+    wanted = set(dossier_ids)
+    return [
+        {"dossier": number, "reason": message}  # « Pénalités non calculées : … »
+        for dossier_id, number, message in rows
+        if dossier_id in wanted
+    ]

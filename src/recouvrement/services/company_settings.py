@@ -47,6 +47,7 @@ FIELD_LABELS = {
     "default_payment_terms_days": "délai de paiement par défaut",
     "payment_deadline_days": "délai accordé par les courriers",
     "contractual_penalty_rate": "taux de pénalités contractuel",
+    "claim_late_paid_penalties": "réclamer les pénalités des factures réglées en retard",
     "minimum_balance": "solde minimum à relancer",
     "logo": "logo",
 }
@@ -74,6 +75,7 @@ class CompanySettings:
     default_payment_terms_days: int = 30
     payment_deadline_days: int = 8
     contractual_penalty_rate: Decimal | None = None
+    claim_late_paid_penalties: bool = False
     minimum_balance: Decimal = Decimal("0")
 
     @classmethod

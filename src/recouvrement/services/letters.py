@@ -1,12 +1,14 @@
-"""Letters of interventions (S5–S7, B2): what each one says, printed as one PDF, kept as printed.
+"""Letters of interventions (S5–S7, B2): previewed, printed as one PDF, kept as printed.
 
 Printing marks every letter « Réalisée » in the transaction that stores the PDF; if rendering
-fails, the transaction rolls back and nothing is marked.
+fails, the transaction rolls back and nothing is marked. A letter that cannot be composed (a
+rate not entered, no postal address…: `services.letter_content`) is left out with its reason
+and the others print.
 """
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -25,31 +27,23 @@ from recouvrement.db.models import (
     Step,
 )
 from recouvrement.documents import LetterRenderingError, RenderedBatch, letter_pages, render_batch
-from recouvrement.domain.balances import days_overdue
-from recouvrement.domain.customers import CustomerKind
-from recouvrement.domain.letter_templates import LetterTemplateText, parse_template
-from recouvrement.domain.letters import (
-    EcheanceRow,
-    LetterContent,
-    LetterContext,
-    Letterhead,
-    compose_letter,
-)
-from recouvrement.domain.penalties import DossierPenalties
+from recouvrement.domain.letter_templates import parse_template
+from recouvrement.domain.letters import LetterContent
 from recouvrement.domain.rules import RuleViolation
 from recouvrement.domain.statuses import PRINTED_ACTIONS, ActionType, InterventionStatus
 from recouvrement.services.actors import require_change, require_manager
-from recouvrement.services.company_settings import letterhead
 from recouvrement.services.journal import journal_entry
-from recouvrement.services.penalties import dossier_penalties_on, receivables_due
+from recouvrement.services.letter_content import (  # noqa: F401 — re-exported
+    Letter,
+    Skipped,
+    compose_letters,
+    compose_printable,
+    letter_templates,
+)
 from recouvrement.services.use_case import rule_errors, use_case
 
 NOT_RENDERED = "letter_not_rendered"
-
-
-def letter_templates(company: Company) -> dict[str, LetterTemplate]:
-    """The company's « Modèles de courrier » by code (its defaults were created with it)."""
-    return {t.code: t for t in LetterTemplate.objects.filter(company=company)}
+LETTERS_SKIPPED = "letters_skipped"
 
 
 def render(contents: Sequence[LetterContent]) -> RenderedBatch:
@@ -60,103 +54,10 @@ def render(contents: Sequence[LetterContent]) -> RenderedBatch:
         raise ValidationError(str(error), code=NOT_RENDERED) from error
 
 
-@dataclass(frozen=True)
-class Letter:
-    intervention: Intervention
-    template: LetterTemplate
-    context: LetterContext
-    content: LetterContent
-    penalties: DossierPenalties
-
-
-def compose_letters(interventions: Sequence[Intervention], *, today: date) -> list[Letter]:
-    """Each intervention's letter on `today`, read with a fixed number of queries."""
-    if not interventions:
-        return []
-    company = interventions[0].dossier.company
-    templates = letter_templates(company)
-    dossier_ids = {i.dossier_id for i in interventions}
-    receivables = receivables_due(dossier_ids)
-    penalties_of = dossier_penalties_on(
-        dossier_ids, today, receivables=receivables, company=company
-    )
-    parsed_templates: dict[int, LetterTemplateText] = {}
-    header = letterhead(company)  # one logo read for the whole batch
-    letters = []
-    for intervention in interventions:
-        dossier = intervention.dossier
-        template = _template_for(intervention, templates)
-        rows = receivables.get(dossier.pk, [])
-        penalties = penalties_of[dossier.pk]
-        context = _context(intervention, template, rows, penalties, today, header)
-        if template.pk not in parsed_templates:
-            parsed_templates[template.pk] = parse_template(template.subject, template.body)
-        parsed = parsed_templates[template.pk]
-        content = compose_letter(parsed, context)
-        letters.append(Letter(intervention, template, context, content, penalties))
-    return letters
-
-
-def _template_for(intervention: Intervention, templates: dict[str, LetterTemplate]):
-    step = intervention.step
-    if step is not None and step.letter_template is not None:
-        return step.letter_template
-    action = ActionType(intervention.action_type or ActionType.TASK)
-    code = action.spec.default_letter
-    if code is None:
-        raise RuleViolation(f"« {intervention.label} » n'a pas de courrier.", "not_a_letter")
-    if code not in templates:
-        raise RuleViolation(
-            f"Le modèle de courrier « {code} » manque dans « Structure › Modèles de courrier ».",
-            "letter_template_missing",
-        )
-    return templates[code]
-
-
-def _context(intervention, template, rows, penalties, today, header: Letterhead) -> LetterContext:
-    dossier = intervention.dossier
-    company, customer = dossier.company, dossier.customer
-    contact = dossier.contact or next(iter(customer.contacts.all()), None)
-    collector = dossier.collector
-    return LetterContext(
-        company=header,
-        customer_name=customer.name,
-        customer_code=customer.code,
-        recipient_address=tuple(
-            line
-            for line in (
-                f"À l'attention de {contact}" if contact else "",
-                customer.address,
-                f"{customer.postal_code} {customer.city}".strip(),
-            )
-            if line
-        ),
-        is_b2b=customer.kind == CustomerKind.B2B,
-        is_formal_notice=template.is_formal_notice
-        or ActionType(intervention.action_type or ActionType.TASK).is_formal_notice,
-        contact_civility=contact.civility if contact and contact.civility else "",
-        contact_name=contact.last_name if contact and contact.civility else "",
-        dossier_number=dossier.number,
-        echeances=tuple(
-            EcheanceRow(
-                r.reference,
-                r.piece_date,
-                r.due_date,
-                days_overdue(r.due_date, today),
-                r.open_amount,
-            )
-            for r, _ in rows
-        ),
-        penalties=penalties.penalties,
-        penalty_rate=penalties.rate,
-        indemnity=penalties.indemnity,
-        payment_delay_days=company.payment_deadline_days,
-        signatory_name=str(collector) if collector else company.signatory_name,
-        signatory_function=(collector.function or "Chargé de recouvrement")
-        if collector
-        else company.signatory_function,
-        letter_date=today,
-    )
+def unprintable_reason(intervention: Intervention, *, today: date) -> str | None:
+    """Why « Imprimer » would leave this letter out today, if it would (the print window)."""
+    _, skipped = compose_printable(list(_printable([intervention.pk])), today=today)
+    return skipped[0].line if skipped else None
 
 
 # --- Reading a letter: previews and the letter as printed (reads, nothing stored) ------------
@@ -208,12 +109,13 @@ def printed_letter_pdf(printed: PrintedLetter) -> bytes:
 
 @dataclass(frozen=True)
 class PrintResult:
-    batch: PrintBatch
+    batch: PrintBatch | None  # None: every letter was left out
     interventions: list[Intervention]
+    skipped: list[Skipped] = field(default_factory=list)
 
     @property
     def pdf(self) -> bytes:
-        return bytes(self.batch.pdf)
+        return bytes(self.batch.pdf) if self.batch is not None else b""
 
 
 def _printable(ids: Sequence[int]):
@@ -235,26 +137,24 @@ def _printable(ids: Sequence[int]):
 def print_letters(
     interventions: Sequence[Intervention], *, today: date, user: AbstractBaseUser | None
 ) -> PrintResult:
-    """Print the letters of these interventions « A faire » into one PDF and mark them done."""
-    ids = [i.pk for i in interventions]
-    dossier_ids = Intervention.objects.filter(pk__in=ids).values("dossier_id")
-    dossiers = Dossier.objects.select_for_update().filter(pk__in=dossier_ids).order_by("pk")
-    for dossier in dossiers:
-        require_change(user, dossier)
-        if not dossier.status_enum.is_open:
-            raise RuleViolation(f"Le dossier {dossier.number} est clos.", "dossier_closed")
-    current = list(_printable(ids))
-    _check_printable(current, len(set(ids)))
-    letters = compose_letters(current, today=today)
-    rendered = render([letter.content for letter in letters])
-    return _file(letters, rendered, today, user)
+    """Print the letters of these interventions « A faire » into one PDF and mark them done;
+    a letter that cannot be composed (a rate not entered, no postal address…) is left out
+    with its reason (`skipped`) and the others print. None printable: a ValidationError
+    with one line per letter."""
+    result = _print([i.pk for i in interventions], today, user)
+    if result.batch is None:
+        raise ValidationError(
+            [ValidationError(left_out.line, code=LETTERS_SKIPPED) for left_out in result.skipped]
+        )
+    return result
 
 
 @use_case
 def print_due_letters(
     company: Company, *, today: date, user: AbstractBaseUser | None = None
 ) -> PrintResult | None:
-    """Every letter due by `today` in the company's open dossiers, in one PDF (B1)."""
+    """Every letter due by `today` in the company's open dossiers, in one PDF (B1); those that
+    cannot be composed are left out (`skipped`), and `batch` is None when none could be."""
     due = list(
         Intervention.objects.filter(
             company=company,
@@ -266,7 +166,23 @@ def print_due_letters(
     )
     if not due:
         return None
-    return print_letters(Intervention.objects.filter(pk__in=due), today=today, user=user)
+    return _print(due, today, user)
+
+
+def _print(ids: list[int], today: date, user) -> PrintResult:
+    dossier_ids = Intervention.objects.filter(pk__in=ids).values("dossier_id")
+    dossiers = Dossier.objects.select_for_update().filter(pk__in=dossier_ids).order_by("pk")
+    for dossier in dossiers:
+        require_change(user, dossier)
+        if not dossier.status_enum.is_open:
+            raise RuleViolation(f"Le dossier {dossier.number} est clos.", "dossier_closed")
+    current = list(_printable(ids))
+    _check_printable(current, len(set(ids)))
+    letters, skipped = compose_printable(current, today=today)
+    if not letters:
+        return PrintResult(None, [], skipped)
+    rendered = render([letter.content for letter in letters])
+    return _file(letters, rendered, today, user, skipped)
 
 
 def _check_printable(interventions: list[Intervention], expected: int) -> None:
@@ -289,7 +205,9 @@ def _check_printable(interventions: list[Intervention], expected: int) -> None:
         )
 
 
-def _file(letters: list[Letter], rendered: RenderedBatch, today: date, user) -> PrintResult:
+def _file(
+    letters: list[Letter], rendered: RenderedBatch, today: date, user, skipped: list[Skipped]
+) -> PrintResult:
     """Keep the PDF and each letter's pages, mark the letters done, journal each one."""
     at = timezone.now()
     batch = PrintBatch.objects.create(
@@ -347,7 +265,7 @@ def _file(letters: list[Letter], rendered: RenderedBatch, today: date, user) -> 
     with_penalties = [i.intervention for i in letters if i.intervention.penalty_amount]
     Intervention.objects.bulk_update(with_penalties, ["penalty_amount"])
     JournalEntry.objects.bulk_create(entries)
-    return PrintResult(batch, [letter.intervention for letter in letters])
+    return PrintResult(batch, [letter.intervention for letter in letters], skipped)
 
 
 @use_case

@@ -1,14 +1,17 @@
 """Penalties of dossiers on a date (B2), read from the database for the pure engine.
 
 Letters print them; a step with « Calcul des pénalités » stores them on its intervention.
+Invoices settled after their due date are reckoned too, and claimed when the company says so.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Exists, OuterRef, Q
 
 from recouvrement.db.models import (
     Allocation,
@@ -27,40 +30,62 @@ from recouvrement.domain.penalties import (
     ReceivableDue,
     check_contractual_rate,
     dossier_penalties,
+    receivable_due,
 )
 from recouvrement.domain.rules import RuleViolation
 from recouvrement.domain.statuses import ActionType, InterventionStatus
 from recouvrement.services.actors import require_manager
 from recouvrement.services.use_case import use_case
 
-DueRows = dict[int, list[tuple[Receivable, ReceivableDue]]]
+DueRow = tuple[Receivable, ReceivableDue]
+
+
+@dataclass
+class DossierDues:
+    """A dossier's échéances still open (oldest due first), and those settled after their due
+    date, each with what the penalty engine needs."""
+
+    open: list[DueRow] = field(default_factory=list)
+    late_paid: list[DueRow] = field(default_factory=list)
+
+
+DueRows = dict[int, DossierDues]
 
 
 def receivables_due(dossier_ids: Iterable[int]) -> DueRows:
-    """Each dossier's échéances still open, with what was paid after their due date."""
-    links = (
-        DossierReceivable.objects.filter(dossier_id__in=dossier_ids, receivable__open_amount__gt=0)
-        .select_related("receivable")
-        .order_by("receivable__due_date", "receivable__reference")
+    """Each dossier's échéances still open or paid late, with what was paid after their due
+    date (three queries)."""
+    dossier_ids = list(dossier_ids)
+    linked = DossierReceivable.objects.filter(dossier_id__in=dossier_ids).select_related(
+        "receivable"
     )
-    receivables = [(link.dossier_id, link.receivable) for link in links]
-    paid_after: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
-    for receivable_id, paid_on, amount, due in Allocation.objects.filter(
-        receivable__in=[r for _, r in receivables]
-    ).values_list("receivable_id", "payment__date", "amount", "receivable__due_date"):
-        if paid_on > due:
-            paid_after[receivable_id].append((paid_on, amount))
-    by_dossier: DueRows = defaultdict(list)
-    for dossier_id, receivable in receivables:
-        payments = tuple(sorted(paid_after[receivable.pk]))
-        # What was still due on the due date: today's open amount plus what came in after.
-        due = ReceivableDue(
-            amount_due=receivable.open_amount + sum((a for _, a in payments), Decimal("0")),
-            due_date=receivable.due_date,
-            payments=payments,
-            invoice=receivable.reference,
+    paid_late = Allocation.objects.filter(
+        receivable=OuterRef("receivable"), payment__date__gt=OuterRef("receivable__due_date")
+    )
+    links = list(
+        linked.filter(Q(receivable__open_amount__gt=0) | Exists(paid_late)).order_by(
+            "receivable__due_date", "receivable__reference", "receivable__pk"
         )
-        by_dossier[dossier_id].append((receivable, due))
+    )
+    paid: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+    for receivable_id, paid_on, amount in Allocation.objects.filter(
+        receivable__in={link.receivable_id for link in links}
+    ).values_list("receivable_id", "payment__date", "amount"):
+        paid[receivable_id].append((paid_on, amount))
+    by_dossier: DueRows = defaultdict(DossierDues)
+    for link in links:
+        receivable = link.receivable
+        due = receivable_due(
+            receivable.open_amount,
+            receivable.due_date,
+            receivable.reference,
+            paid[receivable.pk],
+        )
+        dues = by_dossier[link.dossier_id]
+        if receivable.open_amount > 0:
+            dues.open.append((receivable, due))
+        elif due.paid_late:
+            dues.late_paid.append((receivable, due))
     return by_dossier
 
 
@@ -113,10 +138,12 @@ def penalties_or_reasons(
     failures: dict[int, RuleViolation] = {}
     for dossier in Dossier.objects.filter(pk__in=dossier_ids).select_related("customer"):
         customer = dossier.customer
-        rows = [] if customer.excluded_from_penalties else receivables.get(dossier.pk, [])
+        dues = DossierDues()
+        if not customer.excluded_from_penalties:
+            dues = receivables.get(dossier.pk, dues)
         try:
             results[dossier.pk] = dossier_penalties(
-                [due for _, due in rows],
+                [due for _, due in dues.open],
                 CustomerKind(customer.kind),
                 ecb=ecb,
                 legal=legal,
@@ -124,6 +151,8 @@ def penalties_or_reasons(
                 contractual_rate=customer.contractual_penalty_rate
                 or company.contractual_penalty_rate,
                 formal_notice_date=notices.get(dossier.pk),
+                late_paid=[due for _, due in dues.late_paid],
+                claim_late_paid=company.claim_late_paid_penalties,
             )
         except RuleViolation as violation:
             failures[dossier.pk] = violation

@@ -33,6 +33,11 @@ class Company(models.Model):
     contractual_penalty_rate = models.DecimalField(
         "taux de pénalités contractuel (%)", max_digits=6, decimal_places=3, null=True, blank=True
     )
+    # B2: invoices settled after their due date still owe L441-10 penalties and the 40 €;
+    # whether the letters claim them is the company's choice (always shown on the dossier).
+    claim_late_paid_penalties = models.BooleanField(
+        "réclamer les pénalités des factures réglées en retard", default=False
+    )
     payment_deadline_days = models.PositiveSmallIntegerField(
         "délai de paiement accordé par les courriers (jours)", default=8
     )

@@ -20,7 +20,12 @@ from recouvrement import services
 from recouvrement.db.models import AttachedDocument, Contact, Dossier, Intervention
 from recouvrement.domain.scenario import offers_next_step
 from recouvrement.domain.statuses import PRINTED_ACTIONS, InterventionKind, InterventionStatus
-from recouvrement.services.letters import preview_letter, printed_letter, printed_letter_pdf
+from recouvrement.services.letters import (
+    preview_letter,
+    printed_letter,
+    printed_letter_pdf,
+    unprintable_reason,
+)
 from recouvrement.services.snapshots import dossier_snapshot
 from recouvrement.web.interventions.forms import (
     AttachForm,
@@ -171,6 +176,16 @@ def print_window(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("intervention_print", pk=pk)
     printed = printed_letter(intervention)
     workspace = current_workspace(request)
+    may_print = (
+        printed is None
+        and intervention.status == InterventionStatus.TODO
+        and workspace.may_change_dossier(intervention.dossier)
+    )
+    if may_print and (
+        reason := unprintable_reason(intervention, today=timezone.localdate())
+    ):  # a rate not entered, no postal address…: said before « Imprimer », never a 500
+        messages.error(request, reason)
+        may_print = False
     return render(
         request,
         "interventions/print_window.html",
@@ -178,9 +193,7 @@ def print_window(request: HttpRequest, pk: int) -> HttpResponse:
             "intervention": intervention,
             "dossier": intervention.dossier,
             "printed": printed,
-            "may_print": printed is None
-            and intervention.status == InterventionStatus.TODO
-            and workspace.may_change_dossier(intervention.dossier),
+            "may_print": may_print,
         },
     )
 

@@ -31,7 +31,12 @@ SECTIONS = (
     ("Signature des courriers", ("signatory_name", "signatory_function")),
     (
         "Conditions de paiement et pénalités",
-        ("default_payment_terms_days", "payment_deadline_days", "contractual_penalty_rate"),
+        (
+            "default_payment_terms_days",
+            "payment_deadline_days",
+            "contractual_penalty_rate",
+            "claim_late_paid_penalties",
+        ),
     ),
     ("Relance", ("minimum_balance",)),
 )
@@ -106,6 +111,13 @@ class CompanyForm(forms.Form):
         min_value=0,
         localize=True,
         help_text="Vide : taux BCE + 10 points. Au moins 3 fois le taux de l'intérêt légal.",
+    )
+    claim_late_paid_penalties = forms.BooleanField(
+        label="Réclamer les pénalités des factures réglées en retard",
+        required=False,
+        help_text="Une facture payée après son échéance doit encore les pénalités de retard "
+        "et l'indemnité de 40 € (clients professionnels). Elles figurent toujours sur le "
+        "dossier ; cochée, les courriers les réclament aussi.",
     )
     minimum_balance = AmountField(
         label="Solde minimum à relancer (€)",

@@ -16,6 +16,7 @@ from recouvrement import services
 from recouvrement.db.models import Intervention
 from recouvrement.db.worklist import WorklistPage, worklist_rows
 from recouvrement.domain.statuses import PRINTED_ACTIONS, InterventionStatus
+from recouvrement.services.letters import LETTERS_SKIPPED
 from recouvrement.web.worklist.forms import (
     ALL_COLLECTORS,
     BATCH_ACTIONS,
@@ -196,10 +197,16 @@ def worklist_batch(request: HttpRequest) -> HttpResponse:
         if letters:
             try:
                 printed = services.print_letters(letters, today=today, user=request.user)
-            except (ValidationError, PermissionDenied) as error:
+            except ValidationError as error:
+                if all(e.code == LETTERS_SKIPPED for e in error.error_list):
+                    outcome.refused.extend(error.messages)  # none printable: one line each
+                else:
+                    outcome.refused.append(f"Impression refusée : {_refusal(error)}")
+            except PermissionDenied as error:
                 outcome.refused.append(f"Impression refusée : {_refusal(error)}")
             else:
                 outcome.ok.append(f"{len(printed.interventions)} courrier(s) imprimé(s).")
+                outcome.refused.extend(skipped.line for skipped in printed.skipped)
                 _report(request, outcome)
                 response = HttpResponse(printed.pdf, content_type="application/pdf")
                 response["Content-Disposition"] = (
