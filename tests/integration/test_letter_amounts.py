@@ -284,7 +284,7 @@ def test_a_lateness_across_two_semesters_prints_each_rate_applied(team):
 
 
 def test_the_migration_updates_the_untouched_default_notice_and_leaves_an_edited_one(team):
-    migration = importlib.import_module("recouvrement.db.migrations.0012_letters_charges")
+    migration = importlib.import_module("recouvrement.db.migrations.0011_letters_charges")
     edited_company = a_company(name="Texte Maison SARL")
     untouched = LetterTemplate.objects.get(company=team.company, code="mise_en_demeure")
     edited = LetterTemplate.objects.get(company=edited_company, code="mise_en_demeure")
