@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from recouvrement.bench.fec import HEADER
-from recouvrement.db.models import Dossier, Receivable
+from recouvrement.db.models import Customer, Dossier, Receivable
 from tests.browser.conftest import log_in
 from tests.builders import a_customer, a_dossier
 
@@ -97,3 +97,48 @@ def test_the_manager_imports_the_weeks_fec_and_a_paid_dossier_closes(
     expect(payments).to_contain_text("2\u202f480,00\u00a0€")
     expect(page.get_by_text("Clos").first).to_be_visible()
     page.screenshot(path=SCREENSHOTS / "import-dossier.png", full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_manager_sets_the_new_customers_before_importing(
+    page: Page, live_server, team, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "documents"
+    today = timezone.localdate()
+    invoiced = today - timedelta(days=50)
+    fec = tmp_path / "512846379FEC20261130.txt"
+    fec.write_text(
+        "\t".join(HEADER)
+        + "\n"
+        + _line(invoiced, "411DUPONT", "DUPONT Jean", "FA-0601", "350,00", "")
+        + _line(invoiced, "411CANUTS", "Brasserie des Canuts SARL", "FA-0602", "1200,00", "")
+        + _line(today - timedelta(days=1), "RECCB", "RECETTE CB", "Z-0630", "655,10", "")
+    )
+
+    log_in(page, live_server.url, "responsable")
+    page.goto(f"{live_server.url}/imports/")
+    page.get_by_label("Fichier", exact=True).set_input_files(str(fec))
+    page.get_by_role("button", name="Vérifier le fichier").click()
+
+    customers = page.get_by_role("region", name="Nouveaux clients")
+    expect(customers.get_by_role("row", name="411DUPONT")).to_contain_text("à vérifier")
+    expect(customers.get_by_role("row", name="411CANUTS")).to_contain_text("forme juridique SARL")
+    expect(customers.get_by_role("row", name="RECCB")).to_contain_text("Recettes de caisse")
+    expect(page.get_by_label("Exclu : RECCB")).to_be_checked()
+    expect(page.get_by_label("Exclu : 411DUPONT")).not_to_be_checked()
+    page.get_by_label("Type de 411DUPONT").select_option(label="Professionnel (B2B)")
+    page.get_by_label("Délai de paiement de 411DUPONT").fill("45")
+    page.screenshot(path=SCREENSHOTS / "import-new-customers.png", full_page=True)
+
+    page.get_by_role("button", name="Importer", exact=True).click()
+
+    expect(page.get_by_role("heading", name="Clients créés")).to_be_visible()
+    dupont = Customer.objects.get(code="411DUPONT")
+    assert (dupont.kind, dupont.payment_terms_days, dupont.excluded_from_collection) == (
+        "b2b",
+        45,
+        False,
+    )
+    assert Customer.objects.get(code="RECCB").excluded_from_collection
+    page.get_by_role("link", name="411DUPONT").click()
+    expect(page.get_by_label("Type")).to_have_value("b2b")

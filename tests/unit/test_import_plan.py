@@ -1,5 +1,6 @@
 """Import plans: what customers owe out of FEC lines (legal-formats §4.2) and CSV rows."""
 
+import dataclasses
 import io
 from datetime import date
 from decimal import Decimal
@@ -166,12 +167,79 @@ def test_only_customer_accounts_count_and_the_sub_account_names_a_customer_witho
     assert plan.error_count == 0
 
 
-def test_the_collective_account_without_an_auxiliary_names_no_customer_and_is_rejected():
-    plan = plan_fec([line(account="41100000", aux="", debit="250")])
+def test_the_collective_account_without_an_auxiliary_is_one_account_of_many_customers():
+    plan = plan_fec(
+        [
+            line(account="41100000", aux="", debit="250", piece="FA1"),
+            line(account="41100000", aux="", debit="90", piece="FA2"),
+            line(account="41100000", aux="C001", debit="100", piece="FA3"),
+        ]
+    )
 
-    [error] = plan.errors
-    assert "compte client 41100000 sans compte auxiliaire" in error.message
-    assert plan.receivables == []
+    assert plan.error_count == 0
+    assert plan.customers == {"41100000": "Clients", "C001": "Boulangerie Martin"}
+    assert plan.collective == {"41100000"}  # the import proposes it « Exclu »
+    assert opened(plan) == [
+        ("41100000", "FA1", Decimal("250")),
+        ("41100000", "FA2", Decimal("90")),
+        ("C001", "FA3", Decimal("100")),
+    ]
+
+
+def entry(number, piece, debit="0", credit="0", on=date(2026, 5, 31), journal="VT", **kw):
+    """A line of entry `number` (the helper above numbers entries by their piece)."""
+    row = line(piece=piece, debit=debit, credit=credit, on=on, journal=journal, **kw)
+    return dataclasses.replace(row, EcritureNum=number)
+
+
+def test_two_invoices_sharing_a_batch_reference_stay_two_invoices():
+    plan = plan_fec(
+        [
+            entry("101", "LOT-05", debit="1200"),  # first invoice of the batch
+            entry("101", "LOT-05", debit="34"),  # … the same entry: the same invoice
+            entry("102", "LOT-05", debit="300"),  # same day, another entry: another invoice
+            entry("140", "LOT-05", debit="80", on=date(2026, 6, 2)),
+            entry("150", "LOT-05", credit="300", journal="BQ"),  # a payment: no invoice
+            entry("102", "LOT-05", debit="50", aux="C002"),  # another customer's invoice
+        ]
+    )
+
+    assert [(r.customer_code, r.reference, r.amount) for r in plan.receivables] == [
+        ("C001", "LOT-05", Decimal("1200")),
+        ("C001", "LOT-05", Decimal("34")),
+        ("C001", "LOT-05 écr. 102", Decimal("300")),
+        ("C001", "LOT-05 écr. 140", Decimal("80")),
+        ("C002", "LOT-05", Decimal("50")),
+    ]
+    [payment] = plan.payments
+    assert payment.reference == "LOT-05"
+
+
+def test_a_batch_reference_without_entry_numbers_is_told_apart_by_the_date():
+    plan = plan_fec(
+        [
+            entry("", "LOT-05", debit="100", on=date(2026, 5, 2)),
+            entry("", "LOT-05", debit="200", on=date(2026, 5, 9)),
+            entry("", "X" * 35, debit="1", on=date(2026, 5, 2)),
+            entry("", "X" * 35, debit="2", on=date(2026, 5, 9)),
+        ]
+    )
+
+    assert sorted(r.reference for r in plan.receivables) == [
+        "LOT-05",
+        "LOT-05 du 09/05/2026",
+        "X" * 21 + " du 09/05/2026",  # 35 characters at most
+        "X" * 35,
+    ]
+
+
+def test_the_files_first_and_last_entry_dates_are_known_whatever_the_analysis_date():
+    rows = [line(debit="100", on=date(2022, 3, 1)), line(debit="200", on=date(2023, 12, 28))]
+
+    plan = plan_fec(rows, as_of=date(2021, 12, 31))
+
+    assert (plan.first_date, plan.latest_date) == (date(2022, 3, 1), date(2023, 12, 28))
+    assert plan.receivables == [] and plan.customers == {}
 
 
 def test_lines_written_after_the_analysis_date_are_left_out():

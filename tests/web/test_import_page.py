@@ -1,6 +1,7 @@
 """« Traitement › Recouvrement › Importer » (B4): upload, preview (dry run), then import."""
 
 import hashlib
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -477,3 +478,167 @@ def test_a_stored_file_gone_is_said_and_nothing_is_imported(client, team):
     record.refresh_from_db()
     assert (record.status, record.applied_at) == ("preview", None)  # the claim let go
     assert Receivable.objects.count() == 0
+
+
+# --- Faithful import (issue 11 §3): new customers, non-debtors, dates, the customers' file ---
+
+BOOKS = (Path(__file__).parent.parent / "data" / "fec_real_books.txt").read_bytes()
+NON_DEBTORS = {"41100000", "ATTENTE", "CAISSE", "DIVERS", "RECCB", "RECESP"}
+
+
+def listed_codes(page: str) -> list[str]:
+    """The new customers' rows of the preview, in order (their hidden « code » inputs)."""
+    return re.findall(r'name="clients-\d+-code" value="([^"]+)"', page)
+
+
+def choices_post(codes: list[str], changes: dict[str, dict], **extra) -> dict:
+    """What the preview's form posts: every listed row as proposed, but for `changes`."""
+    data = {"clients-TOTAL_FORMS": str(len(codes)), "clients-INITIAL_FORMS": str(len(codes))}
+    for index, code in enumerate(codes):
+        row = {"code": code, "kind": "", "payment_terms_days": "30"}
+        if code in NON_DEBTORS:
+            row["excluded"] = "on"
+        row |= changes.get(code, {})
+        data |= {f"clients-{index}-{name}": value for name, value in row.items() if value}
+    return data | extra
+
+
+def test_the_preview_lists_the_new_customers_with_what_the_import_proposes_and_why(client, team):
+    client.force_login(team.manager)
+
+    record, page = preview_of(client, BOOKS, name="fec_real_books.txt")
+
+    assert "Nouveaux clients" in page
+    assert sorted(listed_codes(page)) == sorted(
+        {"CLI001", "CLI002", "CLI003", "CLI004"} | NON_DEBTORS
+    )
+    assert "proposé : forme juridique SARL" in page
+    assert "à vérifier : rien dans le nom n'indique une société" in page
+    assert "Recettes de caisse (« RECETTE CB ») : des ventes encaissées au comptant" in page
+    assert "Compte collectif 41100000 utilisé sans compte auxiliaire" in page
+    assert page.count('type="checkbox" name="clients-') == 10
+    checked = re.findall(r'<input type="checkbox" name="clients-(\d+)-excluded"[^>]* checked', page)
+    codes = listed_codes(page)
+    assert {codes[int(i)] for i in checked} == NON_DEBTORS  # « Exclu » proposed for each
+    assert "Les clients laissés « à vérifier » sont créés en" in page
+    assert figure(page, "dont exclus du recouvrement") == "6"
+    assert figure(page, "dont à vérifier (type inconnu)") == "1"
+    assert not Customer.objects.exists()
+
+
+def test_importer_creates_the_new_customers_as_the_manager_set_them(client, team):
+    client.force_login(team.manager)
+    record, page = preview_of(client, BOOKS, name="fec_real_books.txt")
+    changes = {
+        "CLI002": {"kind": "b2b", "payment_terms_days": "45"},
+        "DIVERS": {"excluded": ""},  # chased after all
+    }
+
+    response = client.post(apply_url(record), choices_post(listed_codes(page), changes))
+
+    assert response.status_code == 302, response.content.decode()
+    created = {
+        c.code: (c.kind, c.excluded_from_collection, c.payment_terms_days)
+        for c in Customer.objects.all()
+    }
+    assert created["CLI002"] == ("b2b", False, 45)
+    assert created["CLI001"] == ("b2b", False, 30)
+    assert created["DIVERS"] == ("b2c", False, 30)
+    assert {code for code, (_, excluded, _) in created.items() if excluded} == NON_DEBTORS - {
+        "DIVERS"
+    }
+    result = client.get(response["Location"]).content.decode()
+    assert "Clients créés" in result
+    brasserie = Customer.objects.get(code="CLI001")
+    assert f'href="{reverse("customer_edit", args=[brasserie.pk])}"' in result
+    assert "Le type, le délai de paiement et l'exclusion se changent sur la fiche" in result
+
+
+def test_the_kind_given_to_the_customers_left_to_check(client, team):
+    client.force_login(team.manager)
+    record, page = preview_of(client, BOOKS, name="fec_real_books.txt")
+
+    client.post(apply_url(record), choices_post(listed_codes(page), {}, unchecked_kind="b2b"))
+
+    assert Customer.objects.get(code="CLI002").kind == "b2b"
+
+
+def test_a_wrong_choice_is_shown_on_the_preview_and_nothing_is_imported(client, team):
+    client.force_login(team.manager)
+    record, page = preview_of(client, BOOKS, name="fec_real_books.txt")
+    wrong = {"CLI001": {"payment_terms_days": "400"}}
+
+    response = client.post(apply_url(record), choices_post(listed_codes(page), wrong))
+
+    assert response.status_code == 400
+    assert "inférieure ou égale à 365" in response.content.decode()
+    assert not Customer.objects.exists()
+    record.refresh_from_db()
+    assert (record.status, record.applied_at) == ("preview", None)
+
+
+def test_a_date_before_every_entry_is_said_on_the_preview(client, team):
+    client.force_login(team.manager)
+
+    record, page = preview_of(client, BOOKS, as_of="30/06/2022")
+
+    assert "Import impossible." in page
+    assert (
+        "Aucune écriture au 30/06/2022 : les écritures du fichier vont du 01/07/2022 au 30/06/2023."
+    ) in page
+    assert f'action="{apply_url(record)}"' not in page
+
+
+CUSTOMERS_FILE = (
+    "Code client;Raison sociale;Type;Délai de paiement;E-mail;Tél;Adresse;CP;Ville\n"
+    "C001;;B2B;45 jours;compta@boulangerie-exemple.fr;04 78 00 00 01;;;\n"
+    "C002;;particulier;;;;;;\n"
+    "C003;Traiteur des Pentes;B2B;30;;;12 montée de la Grande Côte;69001;Lyon\n"
+).encode()
+
+
+def test_the_customers_file_sets_kinds_and_terms_in_bulk(client, team):
+    client.force_login(team.manager)
+    record, _ = preview_of(client, FEC)
+    client.post(apply_url(record))  # C001 and C002, created by the accounting import
+
+    response = client.post(
+        reverse("import_customers"),
+        {"customers_file": SimpleUploadedFile("clients.csv", CUSTOMERS_FILE)},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "Fichier des clients « clients.csv » importé : 1 client créé, 2 clients modifiés" in page
+    rows = {
+        c.code: (c.kind, c.payment_terms_days, c.email, c.postal_code, c.name)
+        for c in Customer.objects.all()
+    }
+    assert rows["C001"] == ("b2b", 45, "compta@boulangerie-exemple.fr", "", "Boulangerie Exemple")
+    assert rows["C002"][:2] == ("b2c", 30)
+    assert rows["C003"] == ("b2b", 30, "", "69001", "Traiteur des Pentes")
+    entry = JournalEntry.objects.get(action="customers_imported")
+    assert (entry.company, entry.dossier, entry.user) == (team.company, None, team.manager)
+    assert entry.before["C001"] == {"payment_terms_days": 30, "email": "", "phone": ""}
+
+
+def test_a_customers_file_with_bad_lines_changes_nothing_and_names_them(client, team):
+    client.force_login(team.manager)
+    bad = (
+        "Code;Nom;Type;Délai\n"
+        "C010;Nouveau client;;30\n"
+        "C011;Garage Central;B2B;trente\n"
+        "C012;Hôtel du Parc;B3B;30\n"
+    ).encode()
+
+    response = client.post(
+        reverse("import_customers"), {"customers_file": SimpleUploadedFile("clients.csv", bad)}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "3 erreurs dans le fichier des clients : aucun client n'a été modifié." in page
+    assert "Ligne 2 : nouveau client C010 sans type" in page
+    assert "Ligne 3 : délai de paiement « trente » invalide" in page
+    assert "Ligne 4 : type « B3B » invalide (B2B ou B2C)" in page
+    assert not Customer.objects.exists()

@@ -1,4 +1,5 @@
-"""`recouvrement import`: a FEC or a CSV of open items (B4), with a progress bar on a terminal."""
+"""`recouvrement import`: a FEC or a CSV of open items (B4), with a progress bar on a terminal;
+`recouvrement import-customers`: the customers' file (kind, payment terms, contact details)."""
 
 import argparse
 import io
@@ -22,8 +23,25 @@ def register(commands: argparse._SubParsersAction) -> None:
     importing.add_argument(
         "--accounts", default="411,413,416", help="FEC : préfixes des comptes clients"
     )
+    importing.add_argument(
+        "--unchecked-kind",
+        choices=("b2b", "b2c"),
+        default="b2c",
+        help="type des nouveaux clients « à vérifier » (rien dans le nom n'indique une "
+        "société) : b2c, le défaut, ne réclame ni pénalités ni indemnité de 40 €",
+    )
     importing.add_argument("--json", action="store_true", help="résumé JSON en dernière ligne")
     importing.set_defaults(run=cmd_import)
+
+    customers = commands.add_parser(
+        "import-customers",
+        help="importe le fichier des clients (code ; nom ; type B2B/B2C ; délai ; e-mail…)",
+    )
+    customers.add_argument("file", help="fichier CSV des clients")
+    customers.add_argument("--dry-run", action="store_true", help="vérifie sans enregistrer")
+    customers.add_argument("--company", help="société (SIREN ou nom) s'il y en a plusieurs")
+    customers.add_argument("--json", action="store_true", help="résumé JSON en dernière ligne")
+    customers.set_defaults(run=cmd_import_customers)
 
 
 class _ProgressReader(io.RawIOBase):
@@ -81,6 +99,7 @@ def cmd_import(args: argparse.Namespace) -> dict:
 
     from recouvrement.db.models import SavedCsvMapping
     from recouvrement.imports import CsvMapping
+    from recouvrement.services.import_writer import CustomerChoices
     from recouvrement.services.imports import ImportOptions, import_accounting_file
 
     company = _company(args.company)
@@ -93,7 +112,8 @@ def cmd_import(args: argparse.Namespace) -> dict:
     accounts = tuple(a.strip() for a in args.accounts.split(",") if a.strip())
     if not accounts or not all(a.isdigit() for a in accounts):
         raise CommandError(f"Comptes clients invalides : « {args.accounts} » (ex. 411,413,416).")
-    options = ImportOptions(args.format, as_of, mapping, path.name, accounts)
+    choices = CustomerChoices(unchecked_kind=args.unchecked_kind)
+    options = ImportOptions(args.format, as_of, mapping, path.name, accounts, choices)
     with path.open("rb", buffering=0) as raw:
         show = progress("Lecture")
         stream = io.BufferedReader(_ProgressReader(raw, path.stat().st_size, show)) if show else raw
@@ -140,8 +160,74 @@ def _print_report(report, name: str, dry_run: bool) -> None:
         print(
             f"Promesses : {report.promises_kept} tenue(s), {report.promises_broken} non tenue(s)."
         )
+    _print_new_customers(report)
     if report.already_imported:
         print(f"Ce fichier avait déjà été importé le {report.already_imported}.")
     print(
         f"Échéances ouvertes : {report.open_receivables} pour {format_amount(report.open_amount)}."
     )
+
+
+LISTED_CUSTOMERS = 50
+KIND_LABELS = {"b2b": "professionnel (B2B)", "b2c": "particulier (B2C)"}
+
+
+def _print_new_customers(report) -> None:
+    """Each new customer with the kind it gets and why; the excluded ones and why."""
+    new = report.new_customers
+    if not new:
+        return
+    to_check, excluded = report.customers_to_check, report.customers_excluded
+    print(
+        f"Nouveaux clients : {len(new)} dont {len(new) - to_check - excluded} professionnel(s) "
+        f"d'après leur nom, {to_check} à vérifier, {excluded} exclu(s) du recouvrement."
+    )
+    for customer in new[:LISTED_CUSTOMERS]:
+        proposal = customer.proposal
+        kind = KIND_LABELS[customer.kind]
+        if customer.excluded:
+            why = f"exclu du recouvrement — {proposal.exclusion_reason or 'choisi'}"
+        elif customer.to_check:
+            why = f"à vérifier — créé en {kind} : rien dans le nom n'indique une société"
+        else:
+            why = f"{kind} — {proposal.kind_reason or 'choisi'}"
+        print(f"  {proposal.code} {proposal.name} : {why}")
+    if len(new) > LISTED_CUSTOMERS:
+        print(f"  … et {len(new) - LISTED_CUSTOMERS} autre(s).")
+    print(
+        "Changez un client sur sa fiche (Structure › Clients), ou plusieurs à la fois avec "
+        "« recouvrement import-customers FICHIER.csv »."
+    )
+
+
+def cmd_import_customers(args: argparse.Namespace) -> dict:
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandError(f"Fichier introuvable : {path}")
+    setup()
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from recouvrement.services.customer_import import import_customers_file
+
+    company = _company(args.company)
+    with path.open("rb") as stream:
+        try:
+            report = import_customers_file(
+                company, stream, user=None, name=path.name, dry_run=args.dry_run
+            )
+        except (ValidationError, PermissionDenied) as refusal:
+            raise CommandError(" ".join(getattr(refusal, "messages", [str(refusal)]))) from None
+    for error in report.errors[:50]:
+        print(f"Rejetée — {error}")
+    if report.errors:
+        if len(report.errors) > 50:
+            print(f"… et {len(report.errors) - 50} autre(s) erreur(s).")
+        if args.json:
+            print(json.dumps(report.as_json(), ensure_ascii=False))
+        raise CommandError(
+            f"{len(report.errors)} erreur(s) dans {path.name} : aucun client n'a été modifié. "
+            "Corrigez le fichier puis relancez."
+        )
+    verb = "Aperçu (rien n'est enregistré)" if args.dry_run else "Import"
+    print(f"{verb} du fichier des clients {path.name} : {report.sentence()}.")
+    return report.as_json()

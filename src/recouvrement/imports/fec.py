@@ -90,10 +90,12 @@ class FecReader:
 
     def __init__(self, stream: BinaryIO, accounts: tuple[str, ...] | None = None) -> None:
         """`accounts`: yield only the lines of accounts starting so; the others are checked
-        (column count, date, amounts) and counted in `other_lines`, `last_other_date`."""
+        (column count, date, amounts) and counted in `other_lines`, their dates in
+        `first_other_date` and `last_other_date`."""
         self._text, self.encoding = open_text(stream)
         self._accounts = accounts
         self.other_lines = 0
+        self.first_other_date: date | None = None
         self.last_other_date: date | None = None
         header = self._text.readline().rstrip("\n")
         self.separator = max(SEPARATORS, key=header.count)
@@ -169,6 +171,8 @@ class FecReader:
         self.other_lines += 1
         if self.last_other_date is None or day > self.last_other_date:
             self.last_other_date = day
+        if self.first_other_date is None or day < self.first_other_date:
+            self.first_other_date = day
         return None
 
     def _parse_line(self, number: int, fields: list[str]) -> FecLine | LineError:

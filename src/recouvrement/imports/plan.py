@@ -5,7 +5,12 @@ A plan is a snapshot on one date: every invoice the file knows with what is stil
 credit note with what it pays, and every line rejected with its reason.
 
 FEC (legal-formats §4.2): customer lines are those of the customer accounts (411, 413, 416 by
-default); the customer is `CompAuxNum`, else the sub-account. Lines lettered together within
+default); the customer is `CompAuxNum`, else the sub-account; the collective account itself
+(411000) used without auxiliary account is one account of many customers, not a debtor
+(`ImportPlan.collective`). An invoice is a piece reference in one entry (journal, number and
+date): a reference shared by the invoices of several entries (a batch reference) names one
+échéance per entry — the first keeps the reference, the next ones get the entry's number (or
+date) after it, so that each late invoice is counted once. Lines lettered together within
 (account, customer, letter code) pay each other: the group's credits go to its debits oldest
 first, a balanced group is settled, an unbalanced one leaves its remainder open. A line
 lettered after the analysis date counts as not lettered. Credits lettered to nothing (or left
@@ -29,6 +34,7 @@ from decimal import Decimal
 from recouvrement.imports.csv_items import OpenItem
 from recouvrement.imports.fec import FecLine
 from recouvrement.imports.fields import LineError
+from recouvrement.imports.invoices import InvoiceReferences
 
 CUSTOMER_PREFIXES = ("411", "413", "416")
 OPENING_JOURNALS = frozenset({"AN", "ANO", "RAN", "ANX", "AN0"})
@@ -77,6 +83,9 @@ class ImportPlan:
     error_count: int = 0
     lines: int = 0  # data lines read (header excluded)
     last_date: date | None = None  # the latest entry date kept: the file's « arrêté au »
+    first_date: date | None = None  # FEC: the earliest entry date of the file (all lines)
+    latest_date: date | None = None  # FEC: the latest entry date of the file (all lines)
+    collective: set[str] = field(default_factory=set)  # codes of collective accounts (411000)
 
     def reject(self, error: LineError) -> None:
         self.error_count += 1
@@ -112,40 +121,45 @@ def plan_fec(
     plan = ImportPlan()
     groups: dict[tuple[str, str, str], list[_Entry]] = defaultdict(list)
     loose: dict[str, list[_Entry]] = defaultdict(list)
+    invoices = InvoiceReferences()
     last = None
+    first = latest = None
     for row in rows:
         plan.lines += 1
         if isinstance(row, LineError):
             plan.reject(row)
             continue
-        if not EARLIEST <= row.EcritureDate <= LATEST:
-            plan.reject(_out_of_range(row.line_number, "EcritureDate", row.EcritureDate))
+        day = row.EcritureDate
+        if not EARLIEST <= day <= LATEST:
+            plan.reject(_out_of_range(row.line_number, "EcritureDate", day))
             continue
-        if as_of is not None and row.EcritureDate > as_of:
+        if first is None or day < first:
+            first = day
+        if as_of is not None and day > as_of:
+            if latest is None or day > latest:
+                latest = day
             continue  # written after the analysis date
-        if last is None or row.EcritureDate > last:
-            last = row.EcritureDate
+        if last is None or day > last:
+            last = day
         if not row.CompteNum.startswith(prefixes):
             continue
-        code, name = _customer(row, prefixes)
-        if not code:
-            plan.reject(_no_customer(row))
-            continue
+        code, name = _customer(row, prefixes, plan.collective)
         if code not in plan.customers:
             plan.customers[code] = name
         code = sys.intern(code)
-        when = row.PieceDate or row.EcritureDate
+        when = row.PieceDate or day
         if not EARLIEST <= when <= LATEST:
             plan.reject(_out_of_range(row.line_number, "PieceDate", when))
             continue
+        net = row.Debit - row.Credit
         opening = _is_opening_balance(row)
-        reference = (
-            f"Report à nouveau {row.EcritureDate:%d/%m/%Y}"
-            if opening
-            else (row.PieceRef or row.EcritureNum)[:35]
-        )
-        when = row.EcritureDate if opening else when
-        entry = (row.line_number, reference, when, row.Debit - row.Credit, opening)
+        if opening:
+            reference, when = f"Report à nouveau {day:%d/%m/%Y}", day
+        else:
+            reference = (row.PieceRef or row.EcritureNum)[:35]
+            if net > 0:  # an invoice: its reference and its entry
+                reference = invoices.reference(code, reference, row, when)
+        entry = (row.line_number, reference, when, net, opening)
         lettered = bool(row.EcritureLet) and (
             as_of is None or row.DateLet is None or row.DateLet <= as_of
         )
@@ -155,20 +169,30 @@ def plan_fec(
             loose[code].append(entry)
     # A reader asked for the customer accounts only has counted and checked the other lines.
     plan.lines += getattr(rows, "other_lines", 0)
+    other_first = getattr(rows, "first_other_date", None)
+    if other_first is not None and (first is None or other_first < first):
+        first = other_first
     other_last = getattr(rows, "last_other_date", None)
+    if other_last is not None and (latest is None or other_last > latest):
+        latest = other_last
     if other_last is not None and (last is None or other_last > last):
         last = other_last if as_of is None else min(other_last, as_of)
+    if last is not None and (latest is None or last > latest):
+        latest = last
+    plan.first_date, plan.latest_date = first, latest
     plan.last_date = last
     _settle(plan, groups, loose, keep_settled)
     return plan
 
 
-def _customer(line: FecLine, prefixes: tuple[str, ...]) -> tuple[str, str]:
+def _customer(line: FecLine, prefixes: tuple[str, ...], collective: set[str]) -> tuple[str, str]:
     if line.CompAuxNum:
         return line.CompAuxNum[:17], (line.CompAuxLib or line.CompteLib)[:100]
     account = line.CompteNum
     if not account.rstrip("0") or account.rstrip("0") in prefixes:
-        return "", ""  # the collective account itself (411000): no customer named
+        # The collective account itself (411000): many customers, no debtor named.
+        collective.add(account[:17])
+        return account[:17], (line.CompteLib or "Clients")[:100]
     return account[:17], line.CompteLib[:100]
 
 
@@ -360,15 +384,4 @@ def _out_of_range(number: int, field: str, value: date) -> LineError:
         value.isoformat(),
         f"Ligne {number} : date {value:%d/%m/%Y} hors des bornes admises "
         f"({EARLIEST:%Y}–{LATEST:%Y}) ({field})",
-    )
-
-
-def _no_customer(line: FecLine) -> LineError:
-    number = line.line_number
-    return LineError(
-        number,
-        "CompAuxNum",
-        line.CompteNum,
-        f"Ligne {number} : compte client {line.CompteNum} sans compte auxiliaire "
-        "(CompAuxNum) : impossible de savoir quel client doit",
     )

@@ -7,6 +7,7 @@ business rule forbids the change, and `PermissionDenied` when the user may not m
 from recouvrement.services.batch import PrepareSummary, prepare_due
 from recouvrement.services.companies import set_up_company
 from recouvrement.services.company_settings import CompanySettings, save_company_settings
+from recouvrement.services.customer_import import import_customers_file
 from recouvrement.services.dossiers import assign_dossier, close_dossier, open_dossier
 from recouvrement.services.import_files import (
     import_stored_file,
@@ -45,6 +46,7 @@ __all__ = [
     "create_intervention",
     "create_scenario",
     "delete_intervention",
+    "import_customers_file",
     "import_stored_file",
     "open_dossier",
     "open_overdue_dossiers",

@@ -7,6 +7,7 @@ applied. Manager only, like the engine. The import itself is journaled by the en
 """
 
 import contextlib
+import dataclasses
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import PurePath
@@ -24,6 +25,7 @@ from recouvrement.db.models.imports import ImportFormat, ImportStatus
 from recouvrement.domain.rules import RuleViolation
 from recouvrement.imports import CsvMapping
 from recouvrement.services.actors import require_manager
+from recouvrement.services.import_writer import CustomerChoices
 from recouvrement.services.imports import (
     MAY_IMPORT,
     ImportOptions,
@@ -144,18 +146,27 @@ def preview_stored_file(
 
 
 def import_stored_file(
-    company: Company, user: AbstractBaseUser | None, record: AccountingImport, *, today: date
+    company: Company,
+    user: AbstractBaseUser | None,
+    record: AccountingImport,
+    *,
+    today: date,
+    choices: CustomerChoices | None = None,
 ) -> ImportReport | None:
-    """« Importer »: the stored file applied once. None when the row is taken (imported, or
-    being imported by another click). Three transactions, not one: the claim is committed
+    """« Importer »: the stored file applied once, its new customers created as `choices`
+    say (else as proposed). None when the row is taken (imported, or being imported by
+    another click). Three transactions, not one: the claim is committed
     first, so that a second click sees it at once instead of waiting for the import; the
     import; then, unless the file was applied, the claim is let go."""
     if not _claim(company, user, record):
         return None
     try:
+        options = _options(record)
+        if choices is not None:
+            options = dataclasses.replace(options, choices=choices)
         with _opened(company, record) as stream:
             return import_accounting_file(
-                company, stream, today=today, user=user, options=_options(record), upload=record
+                company, stream, today=today, user=user, options=options, upload=record
             )
     finally:
         _release(record)

@@ -5,7 +5,8 @@ Used by `services.imports` inside its one transaction; it checks nothing itself.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from django.utils import timezone
 from recouvrement.db.models import (
     Allocation,
     Company,
+    Customer,
     Dossier,
     DossierReceivable,
     JournalEntry,
@@ -23,7 +25,10 @@ from recouvrement.db.models import (
     Payment,
     Receivable,
 )
+from recouvrement.domain.customers import CustomerKind
+from recouvrement.domain.rules import RuleViolation
 from recouvrement.imports import ImportPlan, PlannedReceivable
+from recouvrement.imports.customers import CustomerProposal, propose_customer
 from recouvrement.imports.reconcile import (
     NOTED_PAYMENT,
     Customers,
@@ -39,6 +44,78 @@ from recouvrement.services.journal import journal_entry
 
 CHUNK = 900  # ids per IN (…) list: under SQLite's limit on query parameters
 BATCH = 500
+MAX_TERMS = 365  # days: a payment term beyond a year is a typing error
+KINDS = frozenset(kind.value for kind in CustomerKind)
+
+
+@dataclass(frozen=True)
+class CustomerChoice:
+    """What the manager chose for one new customer before importing; None: the proposal."""
+
+    kind: str = ""  # "b2b" or "b2c"; "" keeps the proposal (B2B, or « à vérifier »)
+    payment_terms_days: int | None = None  # None: the company's default
+    excluded: bool | None = None  # None: excluded when the import says it is not a debtor
+
+
+@dataclass(frozen=True)
+class CustomerChoices:
+    """The manager's choices for the file's new customers; the customers left « à vérifier »
+    (no company in their name, no choice) are created with `unchecked_kind`."""
+
+    customers: Mapping[str, CustomerChoice] = field(default_factory=dict)
+    unchecked_kind: str = CustomerKind.B2C.value  # no penalty nor 40 € claimed until checked
+
+
+@dataclass(frozen=True)
+class NewCustomer:
+    """A customer the import creates: what it proposed, and what it applies."""
+
+    proposal: CustomerProposal
+    kind: str
+    payment_terms_days: int
+    excluded: bool
+    chosen: bool  # its kind chosen by the manager
+
+    @property
+    def to_check(self) -> bool:
+        """Followed, and created with the default for « à vérifier »: nobody has told its
+        kind (an excluded account's kind matters to nobody)."""
+        return not self.chosen and not self.proposal.kind and not self.excluded
+
+    def as_json(self) -> dict:
+        proposal = self.proposal
+        return {
+            "code": proposal.code,
+            "name": proposal.name,
+            "kind": self.kind,
+            "to_check": self.to_check,
+            "kind_reason": proposal.kind_reason,
+            "payment_terms_days": self.payment_terms_days,
+            "excluded": self.excluded,
+            "exclusion_reason": proposal.exclusion_reason,
+        }
+
+
+def check_choices(choices: CustomerChoices) -> None:
+    """Kinds among B2B / B2C, payment terms from 0 to 365 days (RuleViolation otherwise)."""
+    if choices.unchecked_kind not in KINDS:
+        raise RuleViolation(
+            f"Type « {choices.unchecked_kind} » inconnu pour les clients à vérifier (b2b ou b2c).",
+            "import_customer_kind",
+        )
+    for code, choice in choices.customers.items():
+        if choice.kind and choice.kind not in KINDS:
+            raise RuleViolation(
+                f"Client {code} : type « {choice.kind} » inconnu (b2b ou b2c).",
+                "import_customer_kind",
+            )
+        terms = choice.payment_terms_days
+        if terms is not None and not 0 <= terms <= MAX_TERMS:
+            raise RuleViolation(
+                f"Client {code} : délai de paiement de {terms} jours hors des bornes "
+                f"(0 à {MAX_TERMS} jours).",
+                "import_customer_terms",
+            )
 
 
 class ImportWriter:
@@ -48,6 +125,55 @@ class ImportWriter:
         self.company, self.as_of, self.counts = company, as_of, counts
         self.touched: set[int] = set()  # échéances whose amounts or allocations moved
         self.before: dict[int, Decimal] = {}  # échéance → its open amount before the file
+
+    def customers(self, plan: ImportPlan, choices: CustomerChoices) -> Customers:
+        """Code → (id, payment terms in days); the file's unknown customers are created with
+        what the manager chose, else what the import proposes (B2B when the name shows a
+        company, excluded when the account is not a debtor) and the company's default terms.
+        The report's `new_customers` lists them."""
+        company = self.company
+        known = {
+            code: (pk, terms)
+            for code, pk, terms in Customer.objects.filter(company=company).values_list(
+                "code", "id", "payment_terms_days"
+            )
+        }
+        created = []
+        for code, name in plan.customers.items():
+            if code in known:
+                continue
+            proposal = propose_customer(code, name or code, collective=code in plan.collective)
+            choice = choices.customers.get(code) or CustomerChoice()
+            terms = choice.payment_terms_days
+            created.append(
+                NewCustomer(
+                    proposal,
+                    kind=choice.kind or proposal.kind or choices.unchecked_kind,
+                    payment_terms_days=company.default_payment_terms_days
+                    if terms is None
+                    else terms,
+                    excluded=proposal.excluded if choice.excluded is None else choice.excluded,
+                    chosen=bool(choice.kind),
+                )
+            )
+        customers = Customer.objects.bulk_create(
+            [
+                Customer(
+                    company=company,
+                    code=new.proposal.code,
+                    name=new.proposal.name,
+                    kind=new.kind,
+                    payment_terms_days=new.payment_terms_days,
+                    excluded_from_collection=new.excluded,
+                )
+                for new in created
+            ],
+            batch_size=BATCH,
+        )
+        for customer in customers:
+            known[customer.code] = (customer.pk, customer.payment_terms_days)
+        self.counts.new_customers = created
+        return known
 
     def receivables(
         self, planned: list[PlannedReceivable], customers: Customers

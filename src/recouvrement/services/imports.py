@@ -6,6 +6,12 @@ lists as settled is closed by the payments it shows, and an imported échéance 
 lists at all has been paid in the meantime (a payment « Règlement constaté » records it). One
 transaction: a file with one rejected line imports nothing, and a preview is the same run
 rolled back. Importing the same file twice changes nothing the second time.
+
+The file's new customers are created with what the manager chose on the preview, else what
+the import proposes (`imports.customers`): B2B when the name shows a company, « à vérifier »
+otherwise (created with `CustomerChoices.unchecked_kind`, B2C by default: nothing claimed that
+only a professional owes), « Exclu du recouvrement » when the account is not a debtor. A FEC
+with no entry on the chosen date, or no customer line, is refused rather than imported empty.
 """
 
 import hashlib
@@ -22,14 +28,12 @@ from django.utils import timezone
 from recouvrement.db.models import (
     AccountingImport,
     Company,
-    Customer,
     Dossier,
     JournalEntry,
     Receivable,
     Resolution,
 )
 from recouvrement.db.models.imports import ImportFormat, ImportStatus
-from recouvrement.domain.customers import CustomerKind
 from recouvrement.domain.rules import RuleViolation
 from recouvrement.domain.statuses import DossierStatus
 from recouvrement.imports import (
@@ -46,7 +50,12 @@ from recouvrement.imports.plan import CUSTOMER_PREFIXES
 from recouvrement.imports.reconcile import plural
 from recouvrement.services.actors import require_manager
 from recouvrement.services.dossiers import close_dossier
-from recouvrement.services.import_writer import ImportWriter
+from recouvrement.services.import_writer import (
+    CustomerChoices,
+    ImportWriter,
+    NewCustomer,
+    check_choices,
+)
 from recouvrement.services.promises import settle_promises
 from recouvrement.services.use_case import rule_errors, use_case
 
@@ -54,6 +63,8 @@ ZERO = Decimal("0")
 CENT = Decimal("0.01")
 PAID_RESOLUTION = "Payé"
 CLOSED_NUMBERS = "dossiers_closed_numbers"  # in the summary: the closed dossiers
+NEW_CUSTOMERS = "new_customers"  # in the summary: the first LISTED_CUSTOMERS created
+LISTED_CUSTOMERS = 200
 MAY_IMPORT = "peut importer un fichier comptable"  # the end of the refusal's sentence
 
 
@@ -64,6 +75,7 @@ class ImportOptions:
     mapping: CsvMapping | None = None  # CSV columns (default: imports.CsvMapping())
     file_name: str = ""
     accounts: tuple[str, ...] = CUSTOMER_PREFIXES  # FEC: the customer accounts' prefixes
+    choices: CustomerChoices = CustomerChoices()  # the new customers' kinds, terms, exclusion
 
 
 @dataclass
@@ -73,7 +85,7 @@ class ImportReport:
     lines: int = 0
     as_of: date | None = None
     customers: int = 0  # in the file
-    customers_created: int = 0
+    new_customers: list[NewCustomer] = field(default_factory=list)  # created, in file order
     receivables_created: int = 0
     receivables_updated: int = 0
     receivables_closed: int = 0
@@ -90,6 +102,18 @@ class ImportReport:
     @property
     def applied(self) -> bool:
         return not self.dry_run and not self.rejected_lines
+
+    @property
+    def customers_created(self) -> int:
+        return len(self.new_customers)
+
+    @property
+    def customers_excluded(self) -> int:
+        return sum(1 for new in self.new_customers if new.excluded)
+
+    @property
+    def customers_to_check(self) -> int:
+        return sum(1 for new in self.new_customers if new.to_check)
 
     @property
     def changes(self) -> int:
@@ -110,6 +134,8 @@ class ImportReport:
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "customers": self.customers,
             "customers_created": self.customers_created,
+            "customers_excluded": self.customers_excluded,
+            "customers_to_check": self.customers_to_check,
             "receivables_created": self.receivables_created,
             "receivables_updated": self.receivables_updated,
             "receivables_closed": self.receivables_closed,
@@ -121,6 +147,7 @@ class ImportReport:
             "promises_kept": self.promises_kept,
             "promises_broken": self.promises_broken,
             "rejected_lines": self.rejected_lines,
+            NEW_CUSTOMERS: [new.as_json() for new in self.new_customers[:LISTED_CUSTOMERS]],
         }
 
 
@@ -174,6 +201,9 @@ def import_accounting_file(
             )
         )
         file_format, plan = read_plan(stream, options, known)
+        if file_format == ImportFormat.FEC and not plan.error_count:
+            check_entries(plan, options)
+        check_choices(options.choices)
     report = ImportReport(file_format=str(file_format), dry_run=dry_run, lines=plan.lines)
     report.customers = len(plan.customers)
     report.rejected_lines, report.errors = plan.error_count, plan.errors
@@ -191,8 +221,35 @@ def import_accounting_file(
         sha256=digest,
         file_format=file_format,
     )
-    _apply(company, plan, report, today=today, user=user, record=record)
+    _apply(company, plan, report, today=today, user=user, record=record, options=options)
     return report
+
+
+def check_entries(plan: ImportPlan, options: ImportOptions) -> None:
+    """A FEC imported empty would close every échéance it no longer lists: a file without
+    entries, without entry on the chosen date, or without customer line is refused."""
+    first, last = plan.first_date, plan.latest_date
+    if first is None or last is None:
+        raise RuleViolation(
+            "Le fichier ne contient aucune écriture : rien n'a été importé.", "import_empty_file"
+        )
+    as_of = options.as_of
+    if as_of is not None and first > as_of:
+        raise RuleViolation(
+            f"Aucune écriture au {as_of:%d/%m/%Y} : les écritures du fichier vont du "
+            f"{first:%d/%m/%Y} au {last:%d/%m/%Y}. Choisissez une date d'arrêté à partir du "
+            f"{first:%d/%m/%Y}, ou laissez-la vide pour arrêter le fichier à sa dernière "
+            "écriture.",
+            "import_nothing_as_of",
+        )
+    if not plan.customers:
+        on = f"au {as_of:%d/%m/%Y} " if as_of is not None else ""
+        raise RuleViolation(
+            f"Aucune écriture des comptes clients ({', '.join(options.accounts)}) {on}dans ce "
+            f"fichier (écritures du {first:%d/%m/%Y} au {last:%d/%m/%Y}) : rien n'a été "
+            "importé. Vérifiez le fichier ou les comptes clients.",
+            "import_no_customer_lines",
+        )
 
 
 def file_digest(stream: BinaryIO) -> tuple[str, int]:
@@ -215,6 +272,7 @@ def _apply(
     today: date,
     user: AbstractBaseUser | None,
     record: AccountingImport,
+    options: ImportOptions,
 ) -> None:
     as_of = report.as_of
     if not report.dry_run:
@@ -233,8 +291,8 @@ def _apply(
     if same is not None and same.applied_at:
         report.already_imported = f"{timezone.localtime(same.applied_at):%d/%m/%Y %H:%M}"
 
-    customers = _customers(company, plan, report)
     writer = ImportWriter(company, as_of, report)
+    customers = writer.customers(plan, options.choices)
     keys = writer.receivables(plan.receivables, customers)
     writer.payments(plan, customers, keys)
     writer.fill_gaps()
@@ -264,7 +322,6 @@ def _journal(company: Company, user, record: AccountingImport, report: ImportRep
     """The import itself in the company's journal (no dossier: each moved dossier has its own
     line); a file that changes nothing leaves no line."""
     counts = [
-        (report.customers_created, "client créé"),
         (report.receivables_created, "échéance créée"),
         (report.receivables_updated, "échéance modifiée"),
         (report.receivables_closed, "échéance soldée"),
@@ -273,9 +330,15 @@ def _journal(company: Company, user, record: AccountingImport, report: ImportRep
         (report.promises_kept, "promesse tenue"),
         (report.promises_broken, "promesse non tenue"),
     ]
-    what = ", ".join(plural(count, words) for count, words in counts if count)
+    parts = [plural(count, words) for count, words in counts if count]
+    if report.customers_created:
+        created = plural(report.customers_created, "client créé")
+        if excluded := report.customers_excluded:
+            created += f" (dont {excluded} exclu{'s' if excluded > 1 else ''} du recouvrement)"
+        parts.insert(0, created)
+    what = ", ".join(parts)
     name = record.original_name[:60] or record.file_format.upper()
-    after = {k: v for k, v in report.as_json().items() if k != CLOSED_NUMBERS}
+    after = {k: v for k, v in report.as_json().items() if k not in (CLOSED_NUMBERS, NEW_CUSTOMERS)}
     JournalEntry(
         company=company,
         dossier=None,
@@ -285,32 +348,6 @@ def _journal(company: Company, user, record: AccountingImport, report: ImportRep
         message=f"Import comptable « {name} » arrêté au {report.as_of:%d/%m/%Y} : {what}."[:255],
         after=after | {"import_id": record.pk},
     ).save(force_insert=True)
-
-
-def _customers(company: Company, plan: ImportPlan, report: ImportReport) -> dict[str, tuple]:
-    """Code → (id, payment terms in days); the file's unknown customers are created (B2B,
-    with the company's default payment terms)."""
-    known = {
-        code: (pk, terms)
-        for code, pk, terms in Customer.objects.filter(company=company).values_list(
-            "code", "id", "payment_terms_days"
-        )
-    }
-    new = [
-        Customer(
-            company=company,
-            code=code,
-            name=name or code,
-            kind=CustomerKind.B2B,
-            payment_terms_days=company.default_payment_terms_days,  # the file gives none
-        )
-        for code, name in plan.customers.items()
-        if code not in known
-    ]
-    for customer in Customer.objects.bulk_create(new, batch_size=500):
-        known[customer.code] = (customer.pk, customer.payment_terms_days)
-    report.customers_created = len(new)
-    return known
 
 
 def _close_paid_dossiers(

@@ -7,6 +7,7 @@ from recouvrement.web.imports import views
 urlpatterns = [
     path("", views.import_upload, name="import_upload"),
     path("formats-csv/", views.csv_mapping_create, name="import_csv_mapping_create"),
+    path("clients/", views.customers_file_import, name="import_customers"),
     path("<int:pk>/", views.import_preview, name="import_preview"),
     path("<int:pk>/importer/", views.import_apply, name="import_apply"),
 ]

@@ -13,11 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from recouvrement.db.models import AccountingImport, Company, Dossier, SavedCsvMapping
+from recouvrement.db.models import AccountingImport, Company, Customer, Dossier, SavedCsvMapping
 from recouvrement.imports import CsvMapping
+from recouvrement.services.customer_import import CustomerImportReport, import_customers_file
 from recouvrement.services.import_files import (
     APPLIED,
     PREVIEW,
@@ -28,10 +30,18 @@ from recouvrement.services.import_files import (
     save_csv_mapping,
     store_accounting_file,
 )
-from recouvrement.services.imports import CLOSED_NUMBERS, MAY_IMPORT, ImportReport
+from recouvrement.services.imports import (
+    CLOSED_NUMBERS,
+    LISTED_CUSTOMERS,
+    MAY_IMPORT,
+    NEW_CUSTOMERS,
+    ImportReport,
+)
 from recouvrement.services.opening import unfollowed_overdue
 from recouvrement.web.imports.forms import (
     CsvMappingForm,
+    CustomerChoicesForm,
+    CustomersFileForm,
     ImportUploadForm,
     max_import_bytes,
     size_text,
@@ -88,6 +98,8 @@ def _upload_page(
     company: Company,
     form: ImportUploadForm,
     mapping_form: CsvMappingForm,
+    customers_form: CustomersFileForm | None = None,
+    customers_report: CustomerImportReport | None = None,
 ) -> HttpResponse:
     imports = AccountingImport.objects.filter(company=company).select_related("user")
     rows = [
@@ -107,8 +119,15 @@ def _upload_page(
             "default_columns": _columns_text(CsvMapping().to_dict()),
             "rows": rows,
             "max_size": size_text(max_import_bytes()),
+            "customers_form": customers_form or CustomersFileForm(),
+            "customers_report": customers_report,
         },
-        status=400 if form.errors or mapping_form.errors else 200,
+        status=400
+        if form.errors
+        or mapping_form.errors
+        or (customers_form and customers_form.errors)
+        or (customers_report and customers_report.errors)
+        else 200,
     )
 
 
@@ -147,6 +166,31 @@ def csv_mapping_create(request: HttpRequest) -> HttpResponse:
     return _upload_page(request, company, ImportUploadForm(company=company), form)
 
 
+@login_required
+@require_POST
+def customers_file_import(request: HttpRequest) -> HttpResponse:
+    """« Importer le fichier des clients »: kinds, payment terms, contact details in bulk; a
+    file with a bad line changes nothing and lists its lines."""
+    workspace = _manager_workspace(request)
+    company = workspace.company
+    form = CustomersFileForm(request.POST, request.FILES)
+    report = None
+    if form.is_valid():
+        upload = form.cleaned_data["customers_file"]
+        try:
+            report = import_customers_file(company, upload, user=request.user, name=upload.name)
+        except ValidationError as refused:
+            form.add_error(None, _refusal(refused))
+        else:
+            if report.applied:
+                messages.success(
+                    request, f"Fichier des clients « {upload.name} » importé : {report.sentence()}."
+                )
+                return redirect(f"{reverse('import_upload')}#clients")
+    upload_form = ImportUploadForm(company=company)
+    return _upload_page(request, company, upload_form, CsvMappingForm(), form, report)
+
+
 # --- Aperçu, puis import ---------------------------------------------------------------------
 
 
@@ -160,27 +204,44 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     )
     report, error = None, ""
     if import_state(record) == PREVIEW:
-        try:
-            report = preview_stored_file(company, request.user, record, today=timezone.localdate())
-        except ValidationError as refused:
-            error = _refusal(refused)
+        report, error = _dry_run(request, company, record)
     return _result_page(request, company, record, report, error)
 
 
 @login_required
 @require_POST
 def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    """« Importer »: the service applies the file once; a second click finds the row taken."""
+    """« Importer »: the service applies the file once, with the new customers as the manager
+    set them on the preview; a second click finds the row taken."""
     workspace = _manager_workspace(request)
     company = workspace.company
     record = get_object_or_404(AccountingImport, pk=pk, company=company)
+    choices = CustomerChoicesForm(request.POST)
+    if not choices.is_valid():
+        report, error = _dry_run(request, company, record)
+        return _result_page(request, company, record, report, error, choices=choices, status=400)
     try:
-        report = import_stored_file(company, request.user, record, today=timezone.localdate())
+        report = import_stored_file(
+            company,
+            request.user,
+            record,
+            today=timezone.localdate(),
+            choices=choices.choices(),
+        )
     except ValidationError as refused:
         return _result_page(request, company, record, None, _refusal(refused), status=400)
     if report is not None and report.applied and report.already_imported:
         messages.info(request, f"Ce fichier avait déjà été importé le {report.already_imported}.")
     return redirect("import_preview", record.pk)
+
+
+def _dry_run(
+    request: HttpRequest, company: Company, record: AccountingImport
+) -> tuple[ImportReport | None, str]:
+    try:
+        return preview_stored_file(company, request.user, record, today=timezone.localdate()), ""
+    except ValidationError as refused:
+        return None, _refusal(refused)
 
 
 def _result_page(
@@ -190,6 +251,7 @@ def _result_page(
     report: ImportReport | None,
     error: str,
     *,
+    choices: CustomerChoicesForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     state = import_state(record)
@@ -204,6 +266,10 @@ def _result_page(
         as_of = report.as_of or record.as_of
     else:
         summary, numbers, as_of = {}, [], record.as_of
+    may_apply = report is not None and not report.rejected_lines and not applied
+    new_customers = report.new_customers if may_apply else []
+    if may_apply and choices is None:
+        choices = CustomerChoicesForm(new_customers=new_customers)
     return render(
         request,
         "imports/preview.html",
@@ -217,12 +283,28 @@ def _result_page(
             "figures": _figures(summary) if summary else [],
             "closed_dossiers": _dossiers(company, numbers),
             "more_dossiers": max(0, len(numbers) - LISTED_DOSSIERS),
-            "may_apply": report is not None and not report.rejected_lines and not applied,
+            "may_apply": may_apply,
+            "choices": choices if may_apply else None,
+            "customer_rows": choices.rows(new_customers) if may_apply else [],
+            "more_customers": max(0, len(new_customers) - LISTED_CUSTOMERS),
+            "created_customers": _created(company, summary) if applied else [],
+            "more_created": max(0, summary.get("customers_created", 0) - LISTED_CUSTOMERS),
             "unfollowed": _unfollowed(company) if applied else None,
             "size": size_text(record.size),
         },
         status=status,
     )
+
+
+def _created(company: Company, summary: dict) -> list[dict]:
+    """The customers an import created (as the summary lists them), with their page's id."""
+    listed = summary.get(NEW_CUSTOMERS) or []
+    ids = dict(
+        Customer.objects.filter(
+            company=company, code__in=[row["code"] for row in listed]
+        ).values_list("code", "pk")
+    )
+    return [row | {"pk": ids.get(row["code"])} for row in listed]
 
 
 def _unfollowed(company: Company) -> dict:
@@ -243,10 +325,12 @@ def _figures(summary: dict) -> list[dict]:
             "detail": detail,
         }
 
-    return [
+    rows = [
         row("Lignes lues dans le fichier", "lines"),
         row("Clients dans le fichier", "customers"),
         row("dont nouveaux clients", "customers_created", detail=True),
+        row("dont exclus du recouvrement", "customers_excluded", detail=True),
+        row("dont à vérifier (type inconnu)", "customers_to_check", detail=True),
         row("Échéances créées", "receivables_created"),
         row("Échéances modifiées", "receivables_updated"),
         row("Échéances soldées", "receivables_closed"),
@@ -257,6 +341,8 @@ def _figures(summary: dict) -> list[dict]:
         row("Échéances ouvertes après l'import", "open_receivables"),
         row("Reste dû total après l'import", "open_amount", money=True),
     ]
+    quiet = ("dont exclus du recouvrement", "dont à vérifier (type inconnu)")
+    return [r for r in rows if r["value"] or r["label"] not in quiet]
 
 
 def _dossiers(company: Company, numbers: list[str]) -> list[Dossier]:
