@@ -1,7 +1,7 @@
 """« Première installation » (PRODUCT §9 O1) clicked in Chromium on an empty database: the
 link `recouvrement serve` prints, the form, then the new manager logs in with the password
-they chose. (The continuation — the manager creates a collector's login — belongs to the
-users' pages and their own browser test.)"""
+they chose, creates a collector's login, and the collector logs in and changes their password
+(issue 11's first day, in one story)."""
 
 from pathlib import Path
 
@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from recouvrement.db.models import Company
 from recouvrement.services.companies import open_first_run
 from tests.browser.conftest import log_in
+from tests.browser.test_users import _log_out, _open_users
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 PASSWORD = "Tournesol-Clair-2026"
@@ -60,3 +61,26 @@ def test_the_first_run_link_creates_the_company_and_its_manager_logs_in(page: Pa
     expect(page.get_by_text("Responsable recouvrement").first).to_be_visible()
     page.goto(f"{url}/premiere-installation/?jeton={token}")
     expect(page.get_by_text("la société existe déjà")).to_be_visible()
+
+    # The new manager gives a collector a login; the collector chooses their own password.
+    page.goto(f"{url}/dossiers/")
+    _open_users(page)
+    page.get_by_role("link", name="Nouvel utilisateur").click()
+    page.get_by_label("Nom d'utilisateur").fill("marc.vidal")
+    page.get_by_label("Profil").select_option(label="Chargé de recouvrement")
+    page.get_by_label("Mot de passe", exact=True).fill("Premier-Acces-2026")
+    page.get_by_label("Confirmation du mot de passe").fill("Premier-Acces-2026")
+    page.get_by_role("button", name="Créer l'utilisateur").click()
+    expect(page.get_by_text("Utilisateur « marc.vidal » créé.")).to_be_visible()
+    _log_out(page)
+
+    log_in(page, url, "marc.vidal", "Premier-Acces-2026")
+    page.get_by_role("link", name="Mon compte").click()
+    page.get_by_label("Mot de passe actuel").fill("Premier-Acces-2026")
+    page.get_by_label("Nouveau mot de passe", exact=True).fill("Ma-Phrase-Secrete-42")
+    page.get_by_label("Confirmation du nouveau mot de passe").fill("Ma-Phrase-Secrete-42")
+    page.get_by_role("button", name="Changer le mot de passe").click()
+    expect(page.get_by_text("Votre mot de passe est modifié.")).to_be_visible()
+    _log_out(page)
+    log_in(page, url, "marc.vidal", "Ma-Phrase-Secrete-42")
+    expect(page.get_by_text("Chargé de recouvrement").first).to_be_visible()
