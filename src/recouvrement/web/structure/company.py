@@ -19,6 +19,7 @@ from recouvrement.services.company_settings import (
     stored_logo,
 )
 from recouvrement.web.structure.access import structure_workspace
+from recouvrement.web.structure.forms import penalty_rate_field
 
 # The page's groups of fields, in the order a French business letter reads them.
 SECTIONS = (
@@ -55,6 +56,18 @@ class AmountField(forms.DecimalField):
         return super().to_python(value)
 
 
+def _amount(label: str, help_text: str) -> AmountField:
+    return AmountField(
+        label=label,
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        localize=True,
+        help_text=help_text,
+    )
+
+
 class CompanyForm(forms.Form):
     name = _text("Raison sociale", 100, required=True)
     legal_form = _text(
@@ -62,14 +75,9 @@ class CompanyForm(forms.Form):
         40,
         help_text="SAS, SARL, SA, SASU, EURL, EI… imprimée au pied des courriers.",
     )
-    share_capital = AmountField(
-        label="Capital social (€)",
-        required=False,
-        max_digits=12,
-        decimal_places=2,
-        min_value=0,
-        localize=True,
-        help_text="« SAS au capital de 10 000 € » ; vide pour une entreprise sans capital.",
+    share_capital = _amount(
+        "Capital social (€)",
+        "« SAS au capital de 10 000 € » ; vide pour une entreprise sans capital.",
     )
     siren = _text("SIREN", 11, help_text="9 chiffres, contrôlés par leur clé.")
     rcs_city = _text(
@@ -103,15 +111,7 @@ class CompanyForm(forms.Form):
         max_value=90,
         help_text="« Nous vous remercions de régler sous 8 jours. »",
     )
-    contractual_penalty_rate = forms.DecimalField(
-        label="Taux de pénalités contractuel (%)",
-        required=False,
-        max_digits=6,
-        decimal_places=3,
-        min_value=0,
-        localize=True,
-        help_text="Vide : taux BCE + 10 points. Au moins 3 fois le taux de l'intérêt légal.",
-    )
+    contractual_penalty_rate = penalty_rate_field()
     claim_late_paid_penalties = forms.BooleanField(
         label="Réclamer les pénalités des factures réglées en retard",
         required=False,
@@ -119,14 +119,9 @@ class CompanyForm(forms.Form):
         "et l'indemnité de 40 € (clients professionnels). Elles figurent toujours sur le "
         "dossier ; cochée, les courriers les réclament aussi.",
     )
-    minimum_balance = AmountField(
-        label="Solde minimum à relancer (€)",
-        required=False,
-        max_digits=12,
-        decimal_places=2,
-        min_value=0,
-        localize=True,
-        help_text="En dessous, « Ouvrir les dossiers » n'ouvre pas de dossier et « Préparer » "
+    minimum_balance = _amount(
+        "Solde minimum à relancer (€)",
+        "En dessous, « Ouvrir les dossiers » n'ouvre pas de dossier et « Préparer » "
         "ne fait plus avancer le dossier.",
     )
     logo = forms.FileField(

@@ -12,6 +12,19 @@ ACTION_CHOICES = [(a.value, a.label) for a in ActionType]
 STATUS_CHOICES = [("", "—")] + [(s.value, s.label) for s in DossierStatus if s.is_open]
 
 
+def penalty_rate_field() -> forms.DecimalField:
+    """The contractual penalty rate, as the company and customer forms ask for it (B2)."""
+    return forms.DecimalField(
+        label="Taux de pénalités contractuel (%)",
+        required=False,
+        max_digits=6,
+        decimal_places=3,
+        min_value=0,
+        localize=True,
+        help_text="Vide : taux BCE + 10 points. Au moins 3 fois le taux de l'intérêt légal.",
+    )
+
+
 class ScenarioForm(forms.Form):
     name = forms.CharField(label="Intitulé", max_length=35)
     is_default = forms.BooleanField(label="Scénario par défaut", required=False)
@@ -136,15 +149,7 @@ class CustomerForm(forms.ModelForm):
             "excluded_from_penalties": "Exclu des pénalités",
         }
 
-    penalty_rate = forms.DecimalField(
-        label="Taux de pénalités contractuel (%)",
-        required=False,
-        max_digits=6,
-        decimal_places=3,
-        min_value=0,
-        localize=True,
-        help_text="Vide : taux BCE + 10 points. Au moins 3 fois le taux de l'intérêt légal.",
-    )
+    penalty_rate = penalty_rate_field()
 
     def __init__(self, *args, company: Company, **kwargs) -> None:
         super().__init__(*args, **kwargs)
