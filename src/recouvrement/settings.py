@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -38,7 +39,7 @@ def _secret_key() -> str:
         return key
     path = DATA_DIR / ".recouvrement-secret-key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # owner only
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
     return path.read_text().strip()
@@ -55,12 +56,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
+    "axes",
     "recouvrement.db",
     "recouvrement.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # O4: the Content-Security-Policy header on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -71,6 +76,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # O1: on a database without a company, the login page shows « Première installation ».
     "recouvrement.web.setup.middleware.FirstRunMiddleware",
+    # O3: answers a locked-out login with our French login page (AXES_LOCKOUT_CALLABLE); last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "recouvrement.web.urls"
@@ -114,6 +121,9 @@ STATIC_URL = "static/"
 # Serve files straight from the apps' static folders: no collectstatic step to forget.
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "documents"
+# Documents and uploaded files readable by the owner only (the database file too: db/backends).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dossier_list"
@@ -122,7 +132,8 @@ LOGOUT_REDIRECT_URL = "login"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# No page of ours is framed, except the PDFs our own pages show (web/framing.py).
+X_FRAME_OPTIONS = "DENY"
 
 # Attached documents (S10): refused above this size.
 RECOUVREMENT_MAX_UPLOAD_BYTES = int(os.environ.get("RECOUVREMENT_MAX_UPLOAD_BYTES", 10 * 1024**2))
@@ -145,3 +156,80 @@ EMAIL_HOST_PASSWORD = os.environ.get("RECOUVREMENT_EMAIL_HOST_PASSWORD", "")
 # Seconds per SMTP exchange; well under the outbox's lease (mailing.outbox.LEASE).
 EMAIL_TIMEOUT = int(os.environ.get("RECOUVREMENT_EMAIL_TIMEOUT", 30))
 DEFAULT_FROM_EMAIL = os.environ.get("RECOUVREMENT_EMAIL_FROM", "recouvrement@localhost")
+
+
+def _list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+# --- O4: deployment behind HTTPS -----------------------------------------------------------
+# RECOUVREMENT_HTTPS=1: the site is only reached over TLS (Django's deployment checklist;
+# `recouvrement manage check --deploy` is then clean).
+RECOUVREMENT_HTTPS = _flag("RECOUVREMENT_HTTPS")
+SESSION_COOKIE_SECURE = RECOUVREMENT_HTTPS
+CSRF_COOKIE_SECURE = RECOUVREMENT_HTTPS
+SECURE_SSL_REDIRECT = RECOUVREMENT_HTTPS
+_ONE_YEAR = 365 * 24 * 60 * 60
+SECURE_HSTS_SECONDS = (
+    int(os.environ.get("RECOUVREMENT_HSTS_SECONDS", _ONE_YEAR)) if RECOUVREMENT_HTTPS else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = RECOUVREMENT_HTTPS
+# Preloading binds the whole domain and its subdomains to HTTPS for months, beyond this app:
+# only on request (RECOUVREMENT_HSTS_PRELOAD=1); otherwise its check-deploy reminder is silenced.
+SECURE_HSTS_PRELOAD = RECOUVREMENT_HTTPS and _flag("RECOUVREMENT_HSTS_PRELOAD")
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# RECOUVREMENT_BEHIND_PROXY=1: a reverse proxy (Caddy, nginx) ends TLS and says so in
+# X-Forwarded-Proto, and adds the client's address last in X-Forwarded-For (for the login
+# throttle and the journal). The proxy must set both, never pass the client's own: the app then
+# listens on 127.0.0.1 only. The Host header is passed as is (no USE_X_FORWARDED_HOST).
+RECOUVREMENT_BEHIND_PROXY = _flag("RECOUVREMENT_BEHIND_PROXY")
+if RECOUVREMENT_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Origins allowed to POST when they differ from the Host the app sees: https://recouvrement.example.fr
+CSRF_TRUSTED_ORIGINS = _list("RECOUVREMENT_TRUSTED_ORIGINS")
+
+# O4: Content-Security-Policy (django-csp): our own scripts, styles and frames only; no inline
+# script or style (the templates use static files), no plugin, no framing of our pages except
+# the PDFs shown in our own print window and letter preview (web/framing.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# --- O3: login throttling (django-axes, attempts kept in the database: every process sees them)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out login before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# 5 failures within 15 minutes of each other, counted per account (from any address) and per
+# address (for any account), lock that account or address for 15 minutes after the last
+# failure; an attempt during the lock restarts the 15 minutes. A manager unlocks in
+# « Structure › Utilisateurs ». A success does not reset the counts (an attacker's own login
+# would clear the address's count of the others' failures).
+AXES_FAILURE_LIMIT = int(os.environ.get("RECOUVREMENT_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("RECOUVREMENT_LOGIN_LOCK_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_LOCKOUT_CALLABLE = "recouvrement.web.account.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "recouvrement.services.logins.client_address"
+AXES_ENABLE_ADMIN = False
+
+# --- Sessions end after RECOUVREMENT_SESSION_HOURS without a request (sliding expiry).
+SESSION_COOKIE_AGE = int(float(os.environ.get("RECOUVREMENT_SESSION_HOURS", 8)) * 60 * 60)
+SESSION_SAVE_EVERY_REQUEST = True

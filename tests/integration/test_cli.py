@@ -200,7 +200,7 @@ def test_without_a_date_the_commands_work_on_the_configured_time_zones_today(
 def test_letters_that_cannot_be_rendered_print_nothing_and_fail_in_french(
     team, monkeypatch, capsys, tmp_path
 ):
-    def not_rendered(company, *, today):
+    def not_rendered(company, *, today, deliver=None):
         raise ValidationError("Le rendu PDF a échoué.", code="letter_not_rendered")
 
     monkeypatch.setattr(letter_services, "print_due_letters", not_rendered)

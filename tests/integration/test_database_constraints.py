@@ -22,6 +22,7 @@ from recouvrement.db.models import (
     Step,
 )
 from recouvrement.domain.statuses import InterventionStatus
+from recouvrement.services.journal import record
 from tests.builders import a_customer, a_dossier, a_receivable, a_scenario
 
 
@@ -154,13 +155,13 @@ def test_a_priority_outside_1_to_5_is_refused_by_the_database(team):
 
 def test_journal_rows_survive_their_deleted_intervention(team):
     dossier = a_dossier(a_customer(team.company))
-    JournalEntry.objects.create(
-        company=team.company,
-        dossier=dossier,
-        intervention_id=999_999,
+    record(
+        dossier,
+        "intervention_deleted",
+        "Intervention supprimée",
+        user=None,
+        intervention=Intervention(pk=999_999),
         at=datetime(2026, 11, 2, tzinfo=UTC),
-        action="intervention_deleted",
-        message="Intervention supprimée",
     )
 
     assert JournalEntry.objects.filter(intervention_id=999_999).exists()

@@ -8,7 +8,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.db.models import Count, Max
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 
 from recouvrement import services
 from recouvrement.db.models import (
@@ -250,7 +250,9 @@ def test_every_demo_user_logs_in_with_the_printed_password_and_has_the_stated_ro
     assert Counter(u["role"] for u in users) == {"collector": 3, "manager": 1, "read_only": 1}
     for login in users:
         validate_password(login["password"])
-        user = authenticate(username=login["username"], password=login["password"])
+        # A request, as the login page gives: the throttle (axes, first backend) needs one.
+        request = RequestFactory().post("/connexion/")
+        user = authenticate(request, username=login["username"], password=login["password"])
         assert user is not None, login["username"]
         assert Membership.objects.get(user=user).role == login["role"]
         collaborator = Collaborator.objects.filter(user=user).first()

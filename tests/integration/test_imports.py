@@ -429,7 +429,9 @@ def test_storing_a_file_is_for_managers_only_and_keeps_its_sha256(team, settings
     )
     assert record.sha256 == hashlib.sha256(FIRST).hexdigest() and record.size == len(FIRST)
     assert record.file.name == f"imports/{record.sha256[:2]}/{record.sha256}"
-    assert AccountingImport.objects.count() == 1 and not JournalEntry.objects.exists()
+    # The refused attempts changed nothing; the stored upload is journaled (issue 12), once.
+    assert AccountingImport.objects.count() == 1
+    assert list(JournalEntry.objects.values_list("action", flat=True)) == ["import_file_stored"]
 
 
 def test_a_csv_format_saved_twice_at_the_same_instant_gets_the_models_message(team, monkeypatch):

@@ -10,7 +10,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
@@ -283,6 +282,21 @@ def test_a_lateness_across_two_semesters_prints_each_rate_applied(team):
 # --- The companies' own copy of the default mise en demeure --------------------------------
 
 
+def _apps_writing_a_chained_journal():
+    """The models as migration 0011 sees them, on today's schema: its journal rows are chained
+    by services.journal (on a real upgrade, migration 0012 chains them afterwards)."""
+    from types import SimpleNamespace
+
+    from recouvrement.services.journal import save_entries
+
+    def create(**fields):
+        return save_entries([JournalEntry(**fields)])[0]
+
+    journal = SimpleNamespace(objects=SimpleNamespace(create=create))
+    models = {"LetterTemplate": LetterTemplate, "JournalEntry": journal}
+    return SimpleNamespace(get_model=lambda app, name: models[name])
+
+
 def test_the_migration_updates_the_untouched_default_notice_and_leaves_an_edited_one(team):
     migration = importlib.import_module("recouvrement.db.migrations.0011_letters_charges")
     edited_company = a_company(name="Texte Maison SARL")
@@ -294,7 +308,7 @@ def test_the_migration_updates_the_untouched_default_notice_and_leaves_an_edited
     own_text = migration.OLD_BODY.replace("restées sans effet", "restées vaines")
     LetterTemplate.objects.filter(pk=edited.pk).update(body=own_text)
 
-    migration.forwards(apps, None)
+    migration.forwards(_apps_writing_a_chained_journal(), None)
 
     untouched.refresh_from_db()
     edited.refresh_from_db()

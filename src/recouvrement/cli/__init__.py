@@ -2,15 +2,15 @@
 
 One module per group of commands, each adding its own sub-commands (`register`): `setup`
 (init), `serve` (demo, serve), `daily` (prepare, letters, send-emails, open-dossiers),
-`imports` (import), `rates` (rates) and `tools` (bench, manage); `base` holds what they
-share.
+`imports` (import), `rates` (rates), `tools` (bench, manage) and `backup` (backup,
+restore); `base` holds what they share.
 """
 
 import argparse
 import json
 import sys
 
-from recouvrement.cli import daily, imports, rates, serve, setup, tools
+from recouvrement.cli import backup, daily, imports, integrity, rates, serve, setup, tools
 from recouvrement.cli.base import CommandError
 
 
@@ -19,7 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="recouvrement", description="Recouvrement de créances : poste de travail."
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    for group in (setup, serve, daily, imports, rates, tools):
+    for group in (setup, serve, daily, imports, rates, tools, backup, integrity):
         group.register(commands)
     return parser
 
@@ -38,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"Erreur : {message}", file=sys.stderr)
         return 2
+    code = 0
+    if isinstance(result, tuple):  # (JSON, exit status): a check that found problems
+        result, code = result
     if isinstance(result, dict) and getattr(args, "json", False):
         print(json.dumps(result, ensure_ascii=False))
-    return 0
+    return code

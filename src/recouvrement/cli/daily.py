@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from recouvrement.cli.base import CommandError, parse_date, progress, setup
+from recouvrement.operations.files import reason, target_problem, write_durably
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -18,6 +19,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     letters.add_argument("--date", help="date des courriers (défaut : aujourd'hui)")
     letters.add_argument("--out", required=True, help="fichier PDF à écrire")
+    letters.add_argument(
+        "--reprint", type=int, metavar="LOT", help="réimprime à l'identique le lot n° LOT"
+    )
+    letters.add_argument("--company", help="société (SIREN, nom ou numéro) du lot réimprimé")
     letters.add_argument("--json", action="store_true", help="résumé JSON en dernière ligne")
     letters.set_defaults(run=cmd_letters)
 
@@ -57,9 +62,14 @@ def cmd_prepare(args: argparse.Namespace) -> dict:
 
 
 def cmd_letters(args: argparse.Namespace) -> dict:
+    """Print the letters due; the PDF is written and fsynced before they are marked (§8)."""
     setup()
-    today = parse_date(args.date)
     out = Path(args.out)
+    if problem := target_problem(out):
+        raise CommandError(f"{problem} Aucun courrier imprimé.")
+    if args.reprint is not None:
+        return _reprint(args.reprint, args.company, out)
+    today = parse_date(args.date)
     from django.core.exceptions import ValidationError
 
     from recouvrement.db.models import Company
@@ -69,9 +79,12 @@ def cmd_letters(args: argparse.Namespace) -> dict:
     printed = pages = 0
     skipped: list[dict[str, str]] = []
     for company in companies:
+        target = out if len(companies) == 1 else out.with_stem(f"{out.stem}-{company.pk}")
         try:
-            result = print_due_letters(company, today=today)
-        except ValidationError as error:  # the PDF could not be rendered
+            result = print_due_letters(
+                company, today=today, deliver=lambda pdf, path=target: write_durably(path, pdf)
+            )
+        except ValidationError as error:  # not rendered, or the PDF not written: none marked
             message = "; ".join(error.messages)
             raise CommandError(f"{company} : aucun courrier imprimé — {message}") from error
         if result is None:
@@ -81,12 +94,13 @@ def cmd_letters(args: argparse.Namespace) -> dict:
             skipped.append(left_out.as_json())
         if result.batch is None:
             continue
-        target = out if len(companies) == 1 else out.with_stem(f"{out.stem}-{company.pk}")
-        target.write_bytes(result.pdf)
         printed += len(result.interventions)
         pages += result.batch.pages
         count = len(result.interventions)
-        print(f"{company} : {count} courrier(s), {result.batch.pages} page(s) → {target}")
+        print(
+            f"{company} : {count} courrier(s), {result.batch.pages} page(s) → {target} "
+            f"(lot n° {result.batch.pk})"
+        )
     if skipped:
         print(f"{len(skipped)} courrier(s) non imprimé(s) : ils restent « A faire ».")
     elif not printed:
@@ -97,6 +111,39 @@ def cmd_letters(args: argparse.Namespace) -> dict:
         "pages": pages,
         "out": str(out),
         "skipped": skipped,
+    }
+
+
+def _reprint(number: int, company_name: str | None, out: Path) -> dict:
+    """`letters --reprint LOT`: a kept print batch, byte for byte, once its SHA-256 checks."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from recouvrement.cli.imports import _company as company_named
+    from recouvrement.services.print_batches import batch_pdf, find_batch
+
+    company = company_named(company_name) if company_name else None
+    try:
+        batch = find_batch(number, company=company)
+        pdf = batch_pdf(batch)
+    except ValidationError as error:
+        raise CommandError("; ".join(error.messages)) from error
+    try:
+        write_durably(out, pdf)
+    except OSError as error:
+        raise CommandError(f"Le PDF « {out} » n'a pas pu être écrit ({reason(error)}).") from error
+    printed_at = timezone.localtime(batch.printed_at)
+    print(
+        f"Lot n° {batch.pk} de {batch.company} réimprimé : {batch.letters} courrier(s), "
+        f"{batch.pages} page(s), imprimé le {printed_at:%d/%m/%Y à %H:%M} → {out}"
+    )
+    return {
+        "reprint": batch.pk,
+        "company": batch.company_id,
+        "letters": batch.letters,
+        "pages": batch.pages,
+        "sha256": batch.sha256,
+        "out": str(out),
     }
 
 
@@ -123,15 +170,15 @@ def cmd_send_emails(args: argparse.Namespace) -> dict:
 def cmd_open_dossiers(args: argparse.Namespace) -> dict:
     setup()
     today = parse_date(args.date)
-    from decimal import Decimal, InvalidOperation
-
     from recouvrement.db.models import Company
+    from recouvrement.domain.money import parse_amount
+    from recouvrement.domain.rules import RuleViolation
     from recouvrement.services import open_overdue_dossiers
 
-    try:
-        minimum = Decimal(args.min_amount.replace(",", ".")) if args.min_amount else None
-    except InvalidOperation:
-        raise CommandError(f"Montant minimum invalide : « {args.min_amount} ».") from None
+    try:  # « 1 500,00 » or 1500.00; not NaN, inf, negative nor beyond the money columns
+        minimum = parse_amount(args.min_amount, "montant minimum") if args.min_amount else None
+    except RuleViolation as violation:
+        raise CommandError(violation.message) from None
     totals = {"date": today.isoformat(), "opened": 0, "below_minimum": 0, "refused": 0}
     for company in Company.objects.order_by("pk"):
         summary = open_overdue_dossiers(company, today=today, user=None, min_amount=minimum)

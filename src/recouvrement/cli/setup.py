@@ -183,11 +183,19 @@ def cmd_init(args: argparse.Namespace) -> dict:
 def unmigrated_message(error: Exception) -> str | None:
     """What to do when a command failed on a database never set up or not up to date (its
     migrations not applied), else None: the error is another one."""
-    from django.db import DatabaseError, connection
-    from django.db.migrations.executor import MigrationExecutor
+    from django.db import DatabaseError
 
     if not isinstance(error, DatabaseError):
         return None
+    return set_up_message()
+
+
+def set_up_message() -> str | None:
+    """What to do when the database is not set up or not up to date, else None (for commands
+    that would otherwise succeed on an empty database, such as `backup`)."""
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
     try:
         executor = MigrationExecutor(connection)
         if not executor.migration_plan(executor.loader.graph.leaf_nodes()):

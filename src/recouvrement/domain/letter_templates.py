@@ -38,6 +38,13 @@ VARIABLES: tuple[str, ...] = (
 )
 EMAIL_VARIABLES: tuple[str, ...] = (*VARIABLES, "objet_du_courrier")
 TABLE_VARIABLE = "echeances"
+# A letter is a page or two: a longer text is a paste gone wrong, and one user's preview must
+# not hold the renderer for seconds (issue 12). The échéances table prints once.
+MAX_TEMPLATE_CHARS = 20_000
+MAX_SUBJECT_CHARS = 200
+MAX_TABLES = 1
+MAX_BLOCKS = 200  # paragraphs and list items: a long letter has forty
+MAX_BOLD_SPANS = 100
 # A paragraph or list item naming one of these prints only when its value is not nil.
 OPTIONAL_VARIABLES = frozenset({"interets_legaux"})
 # The debtors a `[B2B: …]` / `[B2C: …]` block is kept for.
@@ -200,6 +207,25 @@ def _checked(block: Block, where: str) -> Block:
     return Block("table", block.line)
 
 
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", "\u202f")
+
+
+def _check_size(subject: str, body: str) -> None:
+    if len(subject) > MAX_SUBJECT_CHARS:
+        raise RuleViolation(
+            f"L'objet du courrier fait {_thousands(len(subject))} caractères : "
+            f"{MAX_SUBJECT_CHARS} au plus.",
+            "template_too_long",
+        )
+    if len(body) > MAX_TEMPLATE_CHARS:
+        raise RuleViolation(
+            f"Le texte du modèle fait {_thousands(len(body))} caractères : "
+            f"{_thousands(MAX_TEMPLATE_CHARS)} caractères au plus.",
+            "template_too_long",
+        )
+
+
 @dataclass(frozen=True)
 class LetterTemplateText:
     """A checked template; `blocks[True]` / `blocks[False]` are its B2B / B2C structures."""
@@ -215,6 +241,7 @@ def parse_template(
     subject: str, body: str, variables: tuple[str, ...] = VARIABLES
 ) -> LetterTemplateText:
     """Check a template once (both for B2B and B2C debtors); raises `TemplateError`."""
+    _check_size(subject, body)
     if not subject.strip():
         raise TemplateError("l'objet du courrier est vide", "template_empty_subject", 1, "subject")
     if not body.strip():
@@ -224,7 +251,11 @@ def parse_template(
         for t in _tokenize(subject, variables, "subject")
     ]
     body_tokens = _tokenize(body.replace("\r\n", "\n"), variables, "body")
+    _check_bold(body_tokens)
     by_debtor = {b2b: _for_debtor(body_tokens, b2b) for b2b in (True, False)}
+    blocks = {b2b: _blocks(tokens, "body") for b2b, tokens in by_debtor.items()}
+    for debtor_blocks in blocks.values():
+        _check_shape(debtor_blocks)
     return LetterTemplateText(
         subject=subject,
         body=body,
@@ -232,6 +263,26 @@ def parse_template(
             b2b: (_checked(Block("paragraph", 1, _for_debtor(subject_tokens, b2b)), "subject"),)
             for b2b in (True, False)
         },
-        blocks={b2b: _blocks(tokens, "body") for b2b, tokens in by_debtor.items()},
+        blocks=blocks,
         body_tokens=by_debtor,
     )
+
+
+def _check_bold(tokens: list[Token]) -> None:
+    markers = [token for token in tokens if token.kind == "bold"]
+    if len(markers) > 2 * MAX_BOLD_SPANS:
+        message = f"plus de {MAX_BOLD_SPANS} passages en gras (« ** ») dans le courrier"
+        raise TemplateError(message, "template_too_much_bold", markers[2 * MAX_BOLD_SPANS].line)
+
+
+def _check_shape(blocks: tuple[Block, ...]) -> None:
+    """A letter of a few pages: MAX_BLOCKS paragraphs and list items, one échéances table."""
+    if len(blocks) > MAX_BLOCKS:
+        message = f"plus de {MAX_BLOCKS} paragraphes et lignes de liste dans le courrier"
+        raise TemplateError(message, "template_too_many_blocks", blocks[MAX_BLOCKS].line)
+    tables = [block for block in blocks if block.kind == "table"]
+    if len(tables) > MAX_TABLES:
+        message = (
+            "« {{ echeances }} » (le tableau des échéances) figure une seule fois par courrier"
+        )
+        raise TemplateError(message, "template_table_twice", tables[MAX_TABLES].line)

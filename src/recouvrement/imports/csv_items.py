@@ -7,11 +7,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import BinaryIO
 
-from recouvrement.imports.encoding import open_text
+from recouvrement.domain.text import CONTROL_CHARACTERS
+from recouvrement.imports.encoding import bounded_lines, first_line, open_text
 from recouvrement.imports.fields import (
     FieldValueError,
     FileFormatError,
     LineError,
+    columns_read,
     header_key,
     line_error,
     parse_amount_text,
@@ -69,7 +71,7 @@ def read_open_items_csv(
     """Read the header now (a missing column raises `FileFormatError`), then yield row by row."""
     mapping = mapping or CsvMapping()
     text, _encoding = open_text(stream, newline="")
-    header_line = text.readline()
+    header_line = first_line(text)
     delimiter = max(DELIMITERS, key=header_line.count)
     header = next(csv.reader([header_line], delimiter=delimiter), [])
     positions = {header_key(name): index for index, name in enumerate(header) if name.strip()}
@@ -86,21 +88,34 @@ def read_open_items_csv(
     if missing:
         raise FileFormatError(
             f"Le fichier n'a pas de colonne {', '.join(missing)} dans sa première ligne "
-            f"(colonnes lues : {', '.join(h.strip() for h in header) or 'aucune'}).",
+            f"(colonnes lues : {columns_read(header)}).",
             "csv_missing_column",
         )
-    return _rows(csv.reader(text, delimiter=delimiter), columns, mapping)
+    return _rows(csv.reader(bounded_lines(text, 2), delimiter=delimiter), columns, mapping)
 
 
 def _rows(
     reader: Iterator[list[str]], columns: dict[str, int], mapping: CsvMapping
 ) -> Iterator[OpenItem | LineError]:
-    for row in reader:
+    for row in csv_rows(reader):
         # reader.line_num counts physical lines read, after the header line.
         number = reader.line_num + 1  # type: ignore[attr-defined]
         if not any(cell.strip() for cell in row):
             continue
         yield _item(number, row, columns, mapping)
+
+
+def csv_rows(reader) -> Iterator[list[str]]:
+    """The rows of a `csv.reader`; its own errors (a quoted cell never closed that grows past
+    the module's limit…) become a FileFormatError naming the line."""
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise FileFormatError(
+            f"Ligne {reader.line_num + 1} : le fichier CSV est illisible à partir d'ici "
+            f"(un guillemet jamais refermé ?) : {error}. Rien n'a été importé.",
+            "csv_unreadable",
+        ) from None
 
 
 def _item(
@@ -111,6 +126,16 @@ def _item(
         return row[index].strip() if index is not None and index < len(row) else ""
 
     field = mapping.customer_code
+    for attribute, index in columns.items():
+        if index < len(row) and (found := CONTROL_CHARACTERS.search(row[index])):
+            name = getattr(mapping, attribute)
+            return LineError(
+                number,
+                name,
+                row[index],
+                f"Ligne {number} : caractère de contrôle U+{ord(found.group()):04X} dans "
+                f"« {name} » (un fichier texte n'en contient pas)",
+            )
     try:
         if not cell("customer_code"):
             raise FieldValueError("code client", "")

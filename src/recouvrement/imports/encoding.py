@@ -2,9 +2,15 @@
 
 import codecs
 import io
+from collections.abc import Iterator
 from typing import BinaryIO
 
+from recouvrement.imports.fields import FileFormatError
+
 SAMPLE_SIZE = 64 * 1024
+# A FEC or CSV line is a few hundred characters; a longer one is a file without line ends (a
+# spreadsheet, a PDF renamed .txt): refused at once rather than read whole into memory.
+MAX_LINE_CHARS = 64 * 1024
 FALLBACK_ENCODING = "iso-8859-15"
 _FALLBACK_HANDLER = "recouvrement.imports.latin9"
 
@@ -60,3 +66,25 @@ def open_text(stream: BinaryIO, newline: str | None = None) -> tuple[io.TextIOWr
     errors = _FALLBACK_HANDLER if encoding != FALLBACK_ENCODING else "strict"
     buffered = io.BufferedReader(_PrefixedStream(sample, stream))
     return io.TextIOWrapper(buffered, encoding=encoding, errors=errors, newline=newline), encoding
+
+
+def bounded_lines(text: io.TextIOBase, first_number: int = 1) -> Iterator[str]:
+    """The lines of `text`, numbered from `first_number`; a line over MAX_LINE_CHARS raises
+    FileFormatError (French, naming the line and the rule) after reading that much only."""
+    number = first_number
+    while line := text.readline(MAX_LINE_CHARS + 1):
+        if len(line) > MAX_LINE_CHARS and not line.endswith(("\n", "\r")):
+            limit = f"{MAX_LINE_CHARS:,}".replace(",", "\u202f")
+            raise FileFormatError(
+                f"Ligne {number} : plus de {limit} caractères sans fin de ligne. Un fichier "
+                "d'écritures (FEC ou CSV) a une ligne par écriture : ce fichier n'en est pas un "
+                "(tableur, PDF, fichier compressé ?). Rien n'a été importé.",
+                "import_line_too_long",
+            )
+        yield line
+        number += 1
+
+
+def first_line(text: io.TextIOBase) -> str:
+    """The header line (bounded like every other), or "" for an empty file."""
+    return next(bounded_lines(text), "")

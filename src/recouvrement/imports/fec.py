@@ -13,12 +13,14 @@ from datetime import date
 from decimal import Decimal
 from typing import BinaryIO
 
-from recouvrement.imports.encoding import open_text
+from recouvrement.domain.text import CONTROL_CHARACTERS
+from recouvrement.imports.encoding import bounded_lines, first_line, open_text
 from recouvrement.imports.fields import (
     ZERO,
     FieldValueError,
     FileFormatError,
     LineError,
+    columns_read,
     header_key,
     line_error,
     parse_amount_text,
@@ -97,12 +99,13 @@ class FecReader:
         self.other_lines = 0
         self.first_other_date: date | None = None
         self.last_other_date: date | None = None
-        header = self._text.readline().rstrip("\n")
+        header = first_line(self._text).rstrip("\n")
         self.separator = max(SEPARATORS, key=header.count)
         names = [name.strip() for name in header.split(self.separator)]
         while names and not names[-1]:
             names.pop()  # a separator at the end of the line
         self.column_count = len(names)
+        self._names = names
         positions = {}
         self.extra_columns: list[tuple[int, str]] = []
         for index, name in enumerate(names):
@@ -117,7 +120,7 @@ class FecReader:
         if missing:
             raise FileFormatError(
                 f"Le fichier FEC n'a pas de colonne {', '.join(missing)} dans sa première ligne "
-                f"(colonnes lues : {', '.join(names) or 'aucune'}).",
+                f"(colonnes lues : {columns_read(names)}).",
                 "fec_missing_column",
             )
         self._positions = positions
@@ -134,7 +137,7 @@ class FecReader:
     def _parse_all(self) -> Iterator[FecLine | LineError]:
         separator, expected = self.separator, self.column_count
         account = self._positions["CompteNum"]
-        for raw in self._text:
+        for raw in bounded_lines(self._text, first_number=2):
             self._line_number += 1
             line = raw.rstrip("\r\n")
             if not line.strip():
@@ -152,7 +155,10 @@ class FecReader:
                 )
                 continue
             if self._accounts is None or fields[account].lstrip().startswith(self._accounts):
-                yield self._parse_line(self._line_number, fields)
+                if CONTROL_CHARACTERS.search(line):
+                    yield self._control_character(self._line_number, fields)
+                else:
+                    yield self._parse_line(self._line_number, fields)
             elif problem := self._check_other(self._line_number, fields):
                 yield problem
 
@@ -214,6 +220,23 @@ class FecReader:
             currency_amount,
             fields[at["Idevise"]].strip(),
             extras,
+        )
+
+    def _control_character(self, number: int, fields: list[str]) -> LineError:
+        """A NUL or another control character in a line the import keeps: refused with its
+        column (PostgreSQL refuses NUL, a letter prints none of them)."""
+        index, found = next(
+            (i, match)
+            for i, value in enumerate(fields)
+            if (match := CONTROL_CHARACTERS.search(value))
+        )
+        column = self._names[index]
+        return LineError(
+            number,
+            column,
+            fields[index],
+            f"Ligne {number} : caractère de contrôle U+{ord(found.group()):04X} dans "
+            f"« {column} » (un fichier texte n'en contient pas)",
         )
 
     def _debit_credit(self, fields: list[str]) -> tuple[Decimal, Decimal]:

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from recouvrement.domain.money import MAX_AMOUNT
 from recouvrement.domain.rules import RuleViolation
 
 ZERO = Decimal("0")
@@ -58,7 +59,7 @@ def parse_amount_text(text: str, decimal_separator: str | None = None) -> Decima
     """
     if decimal_separator is None and _PLAIN.fullmatch(text):
         # The usual FEC spelling (« 1437,12 », « -000000001437,12 »): Decimal reads it as is.
-        return Decimal(text.replace(",", "."))
+        return _bounded(Decimal(text.replace(",", ".")), text)
     cleaned = text.translate(_SPACES)
     if not cleaned:
         return ZERO
@@ -76,7 +77,15 @@ def parse_amount_text(text: str, decimal_separator: str | None = None) -> Decima
         value = Decimal(cleaned)
     except InvalidOperation:  # pragma: no cover - the pattern above only lets digits through
         raise FieldValueError("montant", text) from None
-    return -value if sign == "-" else value
+    return _bounded(-value if sign == "-" else value, text)
+
+
+def _bounded(value: Decimal, text: str) -> Decimal:
+    """An amount the money columns hold (12 digits, 2 decimals); a larger one is a wrong column
+    or a typing error, refused rather than stored cut."""
+    if -MAX_AMOUNT <= value <= MAX_AMOUNT:
+        return value
+    raise FieldValueError("montant (plus de 9\u202f999\u202f999\u202f999,99)", text)
 
 
 def _guess_decimal_mark(text: str) -> str:
@@ -97,6 +106,13 @@ def parse_compact_date(text: str) -> date:
         return date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
         raise FieldValueError("date", text) from None
+
+
+def columns_read(names, limit: int = 300) -> str:
+    """The header's column names for an error message: « aucune », or at most `limit`
+    characters of them (a header of 60 000 characters is a wrong file, not a list to show)."""
+    shown = ", ".join(name.strip() for name in names if name.strip()) or "aucune"
+    return shown if len(shown) <= limit else shown[:limit] + "…"
 
 
 def header_key(name: str) -> str:

@@ -31,6 +31,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from recouvrement.imports.checks import (
+    CODE_MAX,
+    EARLIEST,
+    LATEST,
+    check_item,
+    fec_texts,
+    out_of_range,
+    too_long,
+)
 from recouvrement.imports.csv_items import OpenItem
 from recouvrement.imports.fec import FecLine
 from recouvrement.imports.fields import LineError
@@ -39,7 +48,6 @@ from recouvrement.imports.invoices import InvoiceReferences
 CUSTOMER_PREFIXES = ("411", "413", "416")
 OPENING_JOURNALS = frozenset({"AN", "ANO", "RAN", "ANX", "AN0"})
 OPENING_REFERENCES = frozenset({"", "AN", "ANO", "RAN", "REPORT"})
-EARLIEST, LATEST = date(1950, 1, 1), date(2099, 12, 31)
 MAX_LISTED_ERRORS = 1000
 ZERO = Decimal("0")
 
@@ -131,7 +139,7 @@ def plan_fec(
             continue
         day = row.EcritureDate
         if not EARLIEST <= day <= LATEST:
-            plan.reject(_out_of_range(row.line_number, "EcritureDate", day))
+            plan.reject(out_of_range(row.line_number, "EcritureDate", day))
             continue
         if first is None or day < first:
             first = day
@@ -144,19 +152,23 @@ def plan_fec(
         if not row.CompteNum.startswith(prefixes):
             continue
         code, name = _customer(row, prefixes, plan.collective)
+        when = row.PieceDate or day
+        if not EARLIEST <= when <= LATEST:
+            plan.reject(out_of_range(row.line_number, "PieceDate", when))
+            continue
+        opening = _is_opening_balance(row)
+        problem = too_long(row.line_number, fec_texts(row, code, name, opening))
+        if problem is not None:
+            plan.reject(problem)
+            continue
         if code not in plan.customers:
             plan.customers[code] = name
         code = sys.intern(code)
-        when = row.PieceDate or day
-        if not EARLIEST <= when <= LATEST:
-            plan.reject(_out_of_range(row.line_number, "PieceDate", when))
-            continue
         net = row.Debit - row.Credit
-        opening = _is_opening_balance(row)
         if opening:
             reference, when = f"Report à nouveau {day:%d/%m/%Y}", day
         else:
-            reference = (row.PieceRef or row.EcritureNum)[:35]
+            reference = row.PieceRef or row.EcritureNum
             if net > 0:  # an invoice: its reference and its entry
                 reference = invoices.reference(code, reference, row, when)
         entry = (row.line_number, reference, when, net, opening)
@@ -187,13 +199,14 @@ def plan_fec(
 
 def _customer(line: FecLine, prefixes: tuple[str, ...], collective: set[str]) -> tuple[str, str]:
     if line.CompAuxNum:
-        return line.CompAuxNum[:17], (line.CompAuxLib or line.CompteLib)[:100]
+        return line.CompAuxNum, line.CompAuxLib or line.CompteLib
     account = line.CompteNum
     if not account.rstrip("0") or account.rstrip("0") in prefixes:
         # The collective account itself (411000): many customers, no debtor named.
-        collective.add(account[:17])
-        return account[:17], (line.CompteLib or "Clients")[:100]
-    return account[:17], line.CompteLib[:100]
+        if len(account) <= CODE_MAX:
+            collective.add(account)
+        return account, line.CompteLib or "Clients"
+    return account, line.CompteLib
 
 
 def _is_opening_balance(line: FecLine) -> bool:
@@ -311,14 +324,22 @@ def plan_open_items(rows: Iterable[OpenItem | LineError]) -> ImportPlan:
         if isinstance(row, LineError):
             plan.reject(row)
             continue
-        problem = _check_item(row)
+        problem = check_item(row)
         if problem is not None:
             plan.reject(problem)
             continue
-        code = sys.intern(row.customer_code[:17])
+        texts = [
+            ("code client", "code client", row.customer_code),
+            ("nom", "nom du client", row.customer_name),
+            ("pièce", "référence de pièce", row.piece_ref),
+        ]
+        if (problem := too_long(row.line_number, texts)) is not None:
+            plan.reject(problem)
+            continue
+        code = sys.intern(row.customer_code)
         if not plan.customers.get(code):
-            plan.customers[code] = row.customer_name[:100]
-        reference, when = row.piece_ref[:35], row.piece_date or row.due_date
+            plan.customers[code] = row.customer_name
+        reference, when = row.piece_ref, row.piece_date or row.due_date
         if row.open_amount < 0:
             key = keys.next(code, reference, when, -row.open_amount)
             credit = PlannedPayment(code, key, reference, when, -row.open_amount, row.line_number)
@@ -334,54 +355,3 @@ def plan_open_items(rows: Iterable[OpenItem | LineError]) -> ImportPlan:
     for code, payments in credits.items():
         _allocate(payments, open_by_customer.get(code, []))
     return plan
-
-
-def _check_item(row: OpenItem) -> LineError | None:
-    number = row.line_number
-    for name, value in (("date pièce", row.piece_date), ("échéance", row.due_date)):
-        if value is not None and not EARLIEST <= value <= LATEST:
-            return _out_of_range(number, name, value)
-    if row.open_amount < 0:  # a credit note: both amounts negative
-        if row.amount is not None and (row.amount > 0 or row.open_amount < row.amount):
-            return LineError(
-                number,
-                "reste dû",
-                str(row.open_amount),
-                f"Ligne {number} : reste dû {row.open_amount} négatif avec un montant "
-                f"{row.amount} : un avoir a ses deux montants négatifs, le reste dû ne "
-                "dépassant pas le montant",
-            )
-    elif row.amount is not None and row.amount <= 0:
-        return LineError(
-            number,
-            "montant",
-            str(row.amount),
-            f"Ligne {number} : montant {row.amount} invalide (il doit être positif)",
-        )
-    elif row.amount is not None and row.open_amount > row.amount:
-        return LineError(
-            number,
-            "reste dû",
-            str(row.open_amount),
-            f"Ligne {number} : reste dû {row.open_amount} supérieur au montant {row.amount}",
-        )
-    if row.amount is None and row.open_amount == 0:
-        return LineError(
-            number,
-            "reste dû",
-            "0",
-            f"Ligne {number} : reste dû nul sans montant de la pièce",
-        )
-    if not row.piece_ref:
-        return LineError(number, "pièce", "", f"Ligne {number} : référence de pièce manquante")
-    return None
-
-
-def _out_of_range(number: int, field: str, value: date) -> LineError:
-    return LineError(
-        number,
-        field,
-        value.isoformat(),
-        f"Ligne {number} : date {value:%d/%m/%Y} hors des bornes admises "
-        f"({EARLIEST:%Y}–{LATEST:%Y}) ({field})",
-    )

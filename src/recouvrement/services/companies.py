@@ -27,7 +27,14 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.core.validators import validate_email
 from django.utils import timezone
 
-from recouvrement.db.models import Company, FirstRunToken, LetterTemplate, Scenario, Step
+from recouvrement.db.models import (
+    Company,
+    FirstRunToken,
+    JournalHead,
+    LetterTemplate,
+    Scenario,
+    Step,
+)
 from recouvrement.domain.default_letters import DEFAULT_TEMPLATES
 from recouvrement.domain.default_scenarios import DEFAULT_SCENARIOS, DefaultScenario
 from recouvrement.domain.identity import (
@@ -94,8 +101,9 @@ def create_default_scenarios(
 
 @use_case
 def create_company(**fields) -> Company:
-    """A new company with its default letter templates."""
+    """A new company with its default letter templates and its journal's chain head (O6)."""
     company = Company.objects.create(**fields)
+    JournalHead.objects.create(company=company)
     LetterTemplate.objects.bulk_create(default_template_rows(company.pk))
     return company
 

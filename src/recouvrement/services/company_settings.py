@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from recouvrement.db.models import Company, CompanyLogo, LegalRate
 from recouvrement.documents import LetterRenderingError, check_image
-from recouvrement.domain import identity
+from recouvrement.domain import audit, identity
 from recouvrement.domain.letters import Letterhead
 from recouvrement.domain.logos import Logo, LogoFormat, check_logo
 from recouvrement.domain.money import CENT, check_amount
@@ -218,7 +218,7 @@ def save_company_settings(
     if changed:
         company_entry(
             current,
-            "company_settings_changed",
+            audit.COMPANY_SETTINGS_CHANGED,
             _message([FIELD_LABELS[name] for name in changed]),
             user=user,
             before={name: before[name] for name in changed},

@@ -13,7 +13,6 @@ from recouvrement.db.models import (
     DisputeReason,
     Dossier,
     Intervention,
-    LetterTemplate,
     Membership,
     Resolution,
     Scenario,
@@ -23,8 +22,22 @@ from recouvrement.domain.rules import RuleViolation
 from recouvrement.domain.statuses import ActionType, DossierStatus
 from recouvrement.services.actors import require_manager
 from recouvrement.services.queue import refresh_collector
-from recouvrement.services.scenarios import NAME_MAX, StepInput, check_step, create_scenario
+from recouvrement.services.scenarios import (
+    NAME_MAX,
+    StepInput,
+    check_step,
+    create_scenario,
+    step_templates,
+)
+from recouvrement.services.structure_journal import (
+    collaborator_state,
+    journal_collaborator,
+    journal_list_value,
+    journal_scenario_changed,
+    scenario_state,
+)
 from recouvrement.services.use_case import use_case
+from recouvrement.services.validation import check_text
 
 # Steps are renumbered in two moves so that the unique (scenario, order) never collides.
 _ORDER_SHIFT = 1000
@@ -51,25 +64,8 @@ class StepRow:
             compute_penalties=self.compute_penalties,
             fee_amount=self.fee_amount,
             sets_dossier_status=self.sets_dossier_status,
+            letter_template_id=self.letter_template_id,
         )
-
-
-def _templates_of(company: Company, rows: Sequence[StepRow]) -> dict[int, LetterTemplate]:
-    """Each row's letter template, checked to belong to the company and to suit the action."""
-    wanted = {row.letter_template_id for row in rows if row.letter_template_id}
-    templates = LetterTemplate.objects.filter(company=company, pk__in=wanted).in_bulk()
-    for position, row in enumerate(rows, start=1):
-        if not row.letter_template_id:
-            continue
-        if row.letter_template_id not in templates:
-            raise RuleViolation(f"Étape {position} : modèle de courrier inconnu.", "step_template")
-        if not ActionType(row.action_type).uses_letter:
-            raise RuleViolation(
-                f"Étape {position} : une action « {ActionType(row.action_type).label} » "
-                "n'utilise pas de modèle de courrier.",
-                "step_template",
-            )
-    return templates
 
 
 @use_case
@@ -81,18 +77,11 @@ def create_scenario_with_steps(
     user: AbstractBaseUser | None,
     is_default: bool = False,
 ) -> Scenario:
-    """`create_scenario`, then each step's letter template, in one transaction."""
+    """`create_scenario` with each step's letter template, in one transaction."""
     require_manager(user, company.pk, "peut configurer les scénarios")
-    templates = _templates_of(company, rows)
-    scenario = create_scenario(
+    return create_scenario(
         company, name, [row.as_input() for row in rows], user=user, is_default=is_default
     )
-    for position, row in enumerate(rows, start=1):
-        if row.letter_template_id:
-            scenario.steps.filter(order=position).update(
-                letter_template=templates[row.letter_template_id]
-            )
-    return scenario
 
 
 @use_case
@@ -108,6 +97,7 @@ def update_scenario_steps(
     missing from `rows` is deleted unless an intervention already used it."""
     require_manager(user, scenario.company_id, "peut configurer les scénarios")
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    before = scenario_state(scenario)
     if name is not None:
         name = name.strip()
         if not name or len(name) > NAME_MAX:
@@ -123,7 +113,7 @@ def update_scenario_steps(
         raise RuleViolation("Un scénario compte au moins une étape.", "scenario_without_steps")
     for position, row in enumerate(rows, start=1):
         check_step(position, row.as_input())
-    templates = _templates_of(scenario.company, rows)
+    templates = step_templates(scenario.company, rows)
     existing = {step.pk: step for step in scenario.steps.all()}
     kept = {row.step_id for row in rows if row.step_id}
     if unknown := kept - existing.keys():
@@ -152,12 +142,16 @@ def update_scenario_steps(
         step.fee_amount = row.fee_amount
         step.sets_dossier_status = row.sets_dossier_status or ""
         step.save()
+    replaced: list[str] = []
     if is_default is not None:
         if is_default:
             others = Scenario.objects.filter(company_id=scenario.company_id, is_default=True)
-            others.exclude(pk=scenario.pk).update(is_default=False)
+            others = others.exclude(pk=scenario.pk)
+            replaced = list(others.values_list("name", flat=True))
+            others.update(is_default=False)
         scenario.is_default = is_default
     scenario.save()
+    journal_scenario_changed(scenario, before, user=user, replaced=replaced)
     return scenario
 
 
@@ -183,11 +177,16 @@ def save_collaborator(collaborator: Collaborator, *, user: AbstractBaseUser | No
                 "collaborator_user_taken",
             )
     collaborator.full_clean()
-    named = Collaborator.objects.filter(pk=collaborator.pk).values_list("last_name", "first_name")
-    renamed = named.first() not in (None, (collaborator.last_name, collaborator.first_name))
+    stored = Collaborator.objects.filter(pk=collaborator.pk).first()
+    renamed = stored is not None and (stored.last_name, stored.first_name) != (
+        collaborator.last_name,
+        collaborator.first_name,
+    )
+    before = collaborator_state(stored) if stored else None
     collaborator.save()
     if renamed:
         refresh_collector(collaborator)
+    journal_collaborator(collaborator, before, user=user)
     return collaborator
 
 
@@ -210,6 +209,7 @@ def _check_label(model, company_id: int, label: str, pk: int | None = None) -> s
             f"Le libellé est obligatoire et fait au plus {LIST_LABEL_MAX} caractères.",
             "list_label",
         )
+    check_text(model, {"label": label})
     if model.objects.filter(company_id=company_id, label=label).exclude(pk=pk).exists():
         raise RuleViolation(f"« {label} » existe déjà dans la liste.", "list_label_taken")
     return label
@@ -220,7 +220,9 @@ def add_list_value(company: Company, kind: str, label: str, *, user: AbstractBas
     """A manager adds a motif de litige (`kind` "dispute_reason") or a résolution."""
     require_manager(user, company.pk, "peut configurer les listes")
     model = _list_model(kind)
-    return model.objects.create(company=company, label=_check_label(model, company.pk, label))
+    value = model.objects.create(company=company, label=_check_label(model, company.pk, label))
+    journal_list_value(company, kind, value, None, user=user)
+    return value
 
 
 @use_case
@@ -232,8 +234,11 @@ def rename_list_value(
     value = model.objects.filter(company=company, pk=pk).first()
     if value is None:
         raise RuleViolation("Valeur inconnue dans cette liste.", "list_value_unknown")
+    old = value.label
     value.label = _check_label(model, company.pk, label, pk=pk)
-    value.save(update_fields=["label"])
+    if value.label != old:
+        value.save(update_fields=["label"])
+        journal_list_value(company, kind, value, old, user=user)
     return value
 
 
@@ -250,4 +255,5 @@ def delete_list_value(company: Company, kind: str, pk: int, *, user: AbstractBas
             f"« {value.label} » est utilisé par des dossiers : il ne peut pas être supprimé.",
             "list_value_in_use",
         )
+    journal_list_value(company, kind, None, value.label, user=user, pk=value.pk)
     value.delete()

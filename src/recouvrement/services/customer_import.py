@@ -20,11 +20,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from recouvrement.db.models import Company, Customer
+from recouvrement.domain import audit
 from recouvrement.domain.customers import CustomerKind
 from recouvrement.domain.rules import RuleViolation
-from recouvrement.imports.csv_items import DELIMITERS
-from recouvrement.imports.encoding import open_text
-from recouvrement.imports.fields import header_key
+from recouvrement.domain.text import control_character
+from recouvrement.imports.csv_items import DELIMITERS, csv_rows
+from recouvrement.imports.encoding import bounded_lines, first_line, open_text
+from recouvrement.imports.fields import columns_read, header_key
 from recouvrement.imports.reconcile import plural
 from recouvrement.services.actors import require_manager
 from recouvrement.services.import_writer import MAX_TERMS
@@ -152,7 +154,7 @@ def import_customers_file(
 
 def _read(stream: BinaryIO, report: CustomerImportReport) -> Iterator[tuple[int, dict]]:
     text, _encoding = open_text(stream, newline="")
-    header_line = text.readline()
+    header_line = first_line(text)
     delimiter = max(DELIMITERS, key=header_line.count)
     header = next(csv.reader([header_line], delimiter=delimiter), [])
     columns: dict[str, int] = {}
@@ -163,13 +165,13 @@ def _read(stream: BinaryIO, report: CustomerImportReport) -> Iterator[tuple[int,
     if "code" not in columns:
         raise RuleViolation(
             "Le fichier des clients n'a pas de colonne « Code » dans sa première ligne "
-            f"(colonnes lues : {', '.join(h.strip() for h in header if h.strip()) or 'aucune'}"
+            f"(colonnes lues : {columns_read(header)}"
             ").",
             "customers_missing_column",
         )
     seen: dict[str, int] = {}
-    reader = csv.reader(text, delimiter=delimiter)
-    for row in reader:
+    reader = csv.reader(bounded_lines(text, 2), delimiter=delimiter)
+    for row in csv_rows(reader):
         number = reader.line_num + 1
         if not any(cell.strip() for cell in row):
             continue
@@ -207,6 +209,11 @@ def _values(cells: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
 
 
 def _value(column: str, text: str) -> Any:
+    if found := control_character(text):
+        raise ValueError(
+            f"{LABELS[column]} : caractère de contrôle {found} refusé (un fichier texte n'en "
+            "contient pas)"
+        )
     limits = {"code": 17, "name": 100, "phone": 21, "address": 200, "postal_code": 10,
               "city": 60, "email": 254}  # fmt: skip
     if column in limits and len(text) > limits[column]:
@@ -269,7 +276,7 @@ def _journal(
     listed = list(history.items())[:LISTED]
     company_entry(
         company,
-        "customers_imported",
+        audit.CUSTOMERS_IMPORTED,
         f"Import du fichier des clients « {name[:60] or 'CSV'} » : {report.sentence()}.",
         user=user,
         before={code: _plain(old) for code, (old, _) in listed},

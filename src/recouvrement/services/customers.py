@@ -9,8 +9,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from recouvrement.db.models import Collaborator, Contact, Customer
+from recouvrement.domain.customers import check_payment_terms
 from recouvrement.domain.rules import RuleViolation
 from recouvrement.services.actors import require_manager
+from recouvrement.services.customer_journal import customer_state, journal_customer
 from recouvrement.services.penalties import set_contractual_rate
 from recouvrement.services.use_case import use_case
 
@@ -81,11 +83,14 @@ def _save_customer(
             "Le chargé par défaut doit être un chargé de recouvrement de la société.",
             "customer_collector",
         )
+    check_payment_terms(customer.payment_terms_days)
     customer.full_clean(validate_unique=False, validate_constraints=False)
+    before = customer_state(customer.pk)
     customer.save()
     _save_contacts(customer, contacts)
     if penalty_rate != customer.contractual_penalty_rate:
         set_contractual_rate(customer, penalty_rate, today=today, user=user)
+    journal_customer(customer, before, user=user)
     return customer
 
 

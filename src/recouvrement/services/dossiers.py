@@ -17,7 +17,6 @@ from recouvrement.db.models import (
     DossierReceivable,
     DossierSequence,
     Intervention,
-    JournalEntry,
     Receivable,
     Resolution,
     Scenario,
@@ -33,11 +32,19 @@ from recouvrement.domain.statuses import (
     check_dossier_transition,
 )
 from recouvrement.services.actors import collaborator_id_of, require_change, role_of
-from recouvrement.services.journal import DOSSIER_FIELDS, changed, journal_entry, record, snapshot
+from recouvrement.services.journal import (
+    DOSSIER_FIELDS,
+    changed,
+    journal_entry,
+    record,
+    save_entries,
+    snapshot,
+)
 from recouvrement.services.queue import refresh_queue
 from recouvrement.services.snapshots import step_specs
 from recouvrement.services.steps import prepare_step
 from recouvrement.services.use_case import use_case
+from recouvrement.services.validation import check_text
 
 
 def _next_number(company: Company, year: int) -> str:
@@ -119,6 +126,7 @@ def open_dossier(
         raise RuleViolation("La priorité va de 1 (la plus haute) à 5.", "priority_out_of_range")
     receivables = list(receivables)
     _check_receivables(customer, receivables)
+    check_text(Dossier, {"summary": summary, "comment": comment})
 
     dossier = Dossier.objects.create(
         company=company,
@@ -206,7 +214,7 @@ def close_dossier(
             at=at,
         )
     )
-    JournalEntry.objects.bulk_create(entries)
+    save_entries(entries)
     return dossier
 
 

@@ -30,7 +30,6 @@ from recouvrement.db.bulk import insert_rows
 from recouvrement.db.models import (
     Dossier,
     Intervention,
-    JournalEntry,
     OutgoingEmail,
     PrintBatch,
     PrintedLetter,
@@ -61,7 +60,7 @@ from recouvrement.mailing.outbox import (
     recipient_of,
     retry_delay,
 )
-from recouvrement.services.journal import JOURNAL_COLUMNS, journal_entry
+from recouvrement.services.journal import insert_journal_rows, journal_entry, save_entries
 
 # The e-mail's text needs the letter's context (its total, signatory…), which `Letter` does
 # not carry yet: rebuilt here with the letters' own function.
@@ -102,7 +101,7 @@ def enqueue_email(intervention: Intervention, *, now: datetime) -> OutgoingEmail
             at=now,
         )
         entry.user_id = intervention.user_id
-        entry.save(force_insert=True)
+        save_entries([entry])
         return None
     return OutgoingEmail.objects.create(
         company_id=dossier.company_id,
@@ -164,7 +163,7 @@ def enqueue_emails(
         else:
             entry = (company_id, dossier_id, intervention_id, now, user_id, EMAIL_NO_ADDRESS)
             journal.append((*entry, no_address_message(label), None, None))
-    insert_rows(JournalEntry, JOURNAL_COLUMNS, journal)
+    insert_journal_rows(journal)
     return insert_rows(OutgoingEmail, OUTBOX_COLUMNS, rows)
 
 
@@ -224,7 +223,7 @@ def _fail(row: OutgoingEmail, outcome: Outcome, error: str, action: str, now: da
     row.last_error = error
     row.save(update_fields=["status", "last_error"])
     intervention = row.intervention
-    journal_entry(
+    entry = journal_entry(
         intervention.dossier,
         action,
         error,
@@ -232,7 +231,8 @@ def _fail(row: OutgoingEmail, outcome: Outcome, error: str, action: str, now: da
         intervention=intervention,
         after={"email": row.pk, "message_id": row.message_id, "status": FAILED.value},
         at=now,
-    ).save(force_insert=True)
+    )
+    save_entries([entry])
     return outcome, error
 
 
@@ -357,7 +357,7 @@ def _record_sent(row: OutgoingEmail, composed: _Composed, now: datetime) -> None
                 "penalty_amount": str(intervention.penalty_amount),
             }
             message += f" : « {intervention.label} » A faire → Réalisée"
-        journal_entry(
+        entry = journal_entry(
             dossier,
             EMAIL_SENT,
             f"{message} (Message-ID {row.message_id}).",
@@ -366,7 +366,8 @@ def _record_sent(row: OutgoingEmail, composed: _Composed, now: datetime) -> None
             before=before,
             after=after,
             at=now,
-        ).save(force_insert=True)
+        )
+        save_entries([entry])
 
 
 def _keep_evidence(

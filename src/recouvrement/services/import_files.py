@@ -3,7 +3,9 @@
 The `AccountingImport` row has one owner, this module and the engine it calls
 (`services.imports.import_accounting_file`): `store_accounting_file` creates it « Aperçu » with
 its file, `import_stored_file` claims it, applies the file and lets it go if nothing was
-applied. Manager only, like the engine. The import itself is journaled by the engine.
+applied. Manager only, like the engine. A file dropped and a CSV format saved each write a
+company journal row (the file by name, size and SHA-256, never its contents); the import
+itself is journaled by the engine.
 """
 
 import contextlib
@@ -22,6 +24,7 @@ from django.utils import timezone
 
 from recouvrement.db.models import AccountingImport, Company, SavedCsvMapping
 from recouvrement.db.models.imports import ImportFormat, ImportStatus
+from recouvrement.domain.audit import CSV_MAPPING_SAVED, IMPORT_FILE_STORED
 from recouvrement.domain.rules import RuleViolation
 from recouvrement.imports import CsvMapping
 from recouvrement.services.actors import require_manager
@@ -34,6 +37,7 @@ from recouvrement.services.imports import (
     file_digest,
     import_accounting_file,
 )
+from recouvrement.services.journal import company_entry
 from recouvrement.services.use_case import rule_errors, use_case
 
 # « Importer » claims the row (applied_at set, status still « Aperçu ») while the import runs:
@@ -70,7 +74,7 @@ def store_accounting_file(
     mapping = None
     if file_format == ImportFormat.CSV:
         mapping = csv_mapping.mapping if csv_mapping else CsvMapping().to_dict()
-    _remove_stale_previews(company)
+    stale = _remove_stale_previews(company)
     record = AccountingImport(
         company=company,
         user=user,
@@ -84,10 +88,43 @@ def store_accounting_file(
     content = stream if isinstance(stream, File) else File(stream, name=record.original_name)
     record.file.save(record.original_name, content, save=False)
     record.save(force_insert=True)
+    _journal_upload(record, csv_mapping, stale)
     return record
 
 
-def _remove_stale_previews(company: Company) -> None:
+def _journal_upload(
+    record: AccountingImport, csv_mapping: SavedCsvMapping | None, stale: int
+) -> None:
+    """The file's name, size and SHA-256: never its contents."""
+    kind = record.file_format.upper()
+    size = f"{record.size:,}".replace(",", "\u202f")  # 12 345 678
+    mapping = f", format CSV « {csv_mapping.name} »" if csv_mapping else ""
+    removed = (
+        f" ; {stale} aperçu{'s' if stale > 1 else ''} de plus d'un jour supprimé"
+        f"{'s' if stale > 1 else ''}"
+        if stale
+        else ""
+    )
+    company_entry(
+        record.company,
+        IMPORT_FILE_STORED,
+        f"Fichier « {record.original_name[:80]} » déposé pour import ({kind}, {size} "
+        f"octet{'s' if record.size > 1 else ''}{mapping}){removed}.",
+        user=record.user,
+        after={
+            "import_id": record.pk,
+            "name": record.original_name,
+            "size": record.size,
+            "sha256": record.sha256,
+            "format": record.file_format,
+            "as_of": record.as_of.isoformat() if record.as_of else None,
+            "csv_mapping": csv_mapping.name if csv_mapping else None,
+            **({"stale_previews_removed": stale} if stale else {}),
+        },
+    )
+
+
+def _remove_stale_previews(company: Company) -> int:
     stale = AccountingImport.objects.filter(
         company=company,
         status=ImportStatus.PREVIEW,
@@ -95,9 +132,10 @@ def _remove_stale_previews(company: Company) -> None:
         created_at__lt=timezone.now() - STALE_PREVIEW,
     )
     names = [name for name in stale.values_list("file", flat=True) if name]
-    stale.delete()
+    removed, _ = stale.delete()
     if names:
         transaction.on_commit(lambda: _delete_files(names))
+    return removed
 
 
 def _delete_files(names: list[str]) -> None:
@@ -123,6 +161,13 @@ def save_csv_mapping(
     except IntegrityError:  # the same name saved by someone else at the same instant
         (unique,) = SavedCsvMapping._meta.constraints
         raise ValidationError(unique.get_violation_error_message(), code="unique") from None
+    company_entry(
+        company,
+        CSV_MAPPING_SAVED,
+        f"Format CSV « {saved.name} » enregistré.",
+        user=user,
+        after={"csv_mapping_id": saved.pk, "name": saved.name, "mapping": saved.mapping},
+    )
     return saved
 
 

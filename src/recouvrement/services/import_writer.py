@@ -20,12 +20,11 @@ from recouvrement.db.models import (
     Customer,
     Dossier,
     DossierReceivable,
-    JournalEntry,
     Origin,
     Payment,
     Receivable,
 )
-from recouvrement.domain.customers import CustomerKind
+from recouvrement.domain.customers import MAX_PAYMENT_TERMS_DAYS, CustomerKind, check_payment_terms
 from recouvrement.domain.rules import RuleViolation
 from recouvrement.imports import ImportPlan, PlannedReceivable
 from recouvrement.imports.customers import CustomerProposal, propose_customer
@@ -40,11 +39,11 @@ from recouvrement.imports.reconcile import (
     reconcile_receivables,
     take_back,
 )
-from recouvrement.services.journal import journal_entry
+from recouvrement.services.journal import journal_entry, save_entries
 
 CHUNK = 900  # ids per IN (…) list: under SQLite's limit on query parameters
 BATCH = 500
-MAX_TERMS = 365  # days: a payment term beyond a year is a typing error
+MAX_TERMS = MAX_PAYMENT_TERMS_DAYS  # days: a payment term beyond a year is a typing error
 KINDS = frozenset(kind.value for kind in CustomerKind)
 
 
@@ -118,6 +117,20 @@ def check_choices(choices: CustomerChoices) -> None:
             )
 
 
+def _check_stored_terms(code: str, terms: int) -> None:
+    """A customer's terms stored before they were bounded (99 999 999 999 days) would put its
+    due dates past year 9999: the import stops and says which customer to correct."""
+    try:
+        check_payment_terms(terms)
+    except RuleViolation:
+        raise RuleViolation(
+            f"Client {code} : délai de paiement de {terms} jours hors des bornes (0 à "
+            f"{MAX_TERMS} jours) ; corrigez-le dans « Structure › Clients », puis importez "
+            "de nouveau.",
+            "import_customer_terms",
+        ) from None
+
+
 class ImportWriter:
     """Writes one plan for one company; `counts` receives what changed (an `ImportReport`)."""
 
@@ -141,6 +154,7 @@ class ImportWriter:
         created = []
         for code, name in plan.customers.items():
             if code in known:
+                _check_stored_terms(code, known[code][1])
                 continue
             proposal = propose_customer(code, name or code, collective=code in plan.collective)
             choice = choices.customers.get(code) or CustomerChoice()
@@ -353,7 +367,11 @@ class ImportWriter:
             return []
         at = timezone.now()
         entries = []
-        for dossier in Dossier.objects.filter(pk__in=list(moves)):
+        # Locked before their journal rows (which take the company's journal head): the
+        # import closes some of them next, and locks are taken dossiers first, journal after.
+        for dossier in (
+            Dossier.objects.filter(pk__in=list(moves)).order_by("pk").select_for_update()
+        ):
             message, old, new = move_message(self.as_of, moves[dossier.pk])
             entries.append(
                 journal_entry(
@@ -366,7 +384,7 @@ class ImportWriter:
                     at=at,
                 )
             )
-        JournalEntry.objects.bulk_create(entries)
+        save_entries(entries)
         return list(moves)
 
 

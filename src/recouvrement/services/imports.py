@@ -29,7 +29,6 @@ from recouvrement.db.models import (
     AccountingImport,
     Company,
     Dossier,
-    JournalEntry,
     Receivable,
     Resolution,
 )
@@ -56,7 +55,8 @@ from recouvrement.services.import_writer import (
     NewCustomer,
     check_choices,
 )
-from recouvrement.services.promises import settle_promises
+from recouvrement.services.journal import company_entry
+from recouvrement.services.promises import pending_promises, settle_promises
 from recouvrement.services.use_case import rule_errors, use_case
 
 ZERO = Decimal("0")
@@ -278,6 +278,10 @@ def _apply(
     if not report.dry_run:
         # One import at a time per company: the second waits, then sees the first one's rows.
         list(Company.objects.select_for_update().filter(pk=company.pk).values_list("pk"))
+        # Locks before the first journal row (which takes the journal's head until commit):
+        # the promises this import will judge, so a user's promise edit never waits on the
+        # head while holding one of them (services.journal: dossiers first, journal last).
+        list(pending_promises(company).select_for_update(of=("self",)).values_list("pk"))
     applied = AccountingImport.objects.filter(company=company, status=ImportStatus.APPLIED)
     latest = applied.aggregate(latest=Max("as_of"))["latest"]
     if latest is not None and as_of < latest:
@@ -339,15 +343,14 @@ def _journal(company: Company, user, record: AccountingImport, report: ImportRep
     what = ", ".join(parts)
     name = record.original_name[:60] or record.file_format.upper()
     after = {k: v for k, v in report.as_json().items() if k not in (CLOSED_NUMBERS, NEW_CUSTOMERS)}
-    JournalEntry(
-        company=company,
-        dossier=None,
-        at=record.applied_at,
+    company_entry(
+        company,
+        "accounting_file_imported",
+        f"Import comptable « {name} » arrêté au {report.as_of:%d/%m/%Y} : {what}.",
         user=user,
-        action="accounting_file_imported",
-        message=f"Import comptable « {name} » arrêté au {report.as_of:%d/%m/%Y} : {what}."[:255],
         after=after | {"import_id": record.pk},
-    ).save(force_insert=True)
+        at=record.applied_at,
+    )
 
 
 def _close_paid_dossiers(

@@ -33,6 +33,7 @@ from recouvrement.services.queue import queue_fields
 from recouvrement.services.snapshots import dossier_snapshot
 from recouvrement.services.steps import prepare_step
 from recouvrement.services.use_case import use_case
+from recouvrement.services.validation import check_text
 
 DOSSIER_CLOSED = RuleViolation(
     "Le dossier est clos : ses interventions ne peuvent plus être modifiées.", "dossier_closed"
@@ -230,6 +231,7 @@ def create_intervention(
         raise DOSSIER_CLOSED
     kind = InterventionKind(kind)
     label, amount = _manual_fields(kind, today, planned_date, label, comment, promise_amount)
+    check_text(Intervention, {"label": label, "comment": comment})
     if contact is not None and contact.customer_id != dossier.customer_id:
         raise RuleViolation(
             f"{contact} n'est pas un contact du client du dossier.", "contact_other_customer"
@@ -239,11 +241,11 @@ def create_intervention(
         kind=kind,
         status=InterventionStatus.TODO,
         action_type=ActionType(action_type) if action_type else "",
-        label=label[:69],
+        label=label,
         planned_date=planned_date,
         user=user,
         contact=contact,
-        comment=comment[:255],
+        comment=comment,
         promise_amount=amount,
         promise_made_on=today if kind is InterventionKind.PROMISE else None,
         **queue_fields(dossier),

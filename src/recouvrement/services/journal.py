@@ -1,14 +1,33 @@
-"""Writing the journal (M9): every service records what it changed, before and after."""
+"""Writing the journal (M9): every service records what it changed, before and after.
 
+Every row is written here, chained (O6, `domain.journal_chain`): `record` and
+`company_entry` save one, `save_entries` unsaved rows (`journal_entry`), `insert_journal_rows`
+a batch's tuples (JOURNAL_COLUMNS). Each call locks the chain heads of the companies it
+writes for (`JournalHead`, SELECT … FOR UPDATE, in company order) until the transaction
+ends, chains the rows in order, inserts them (ids ascending in insert order) and moves the
+heads on: a company's journal is written by one transaction at a time. A call joins the
+caller's transaction without a savepoint (one fails, all fail): inside a savepoint SQLite
+copies every page the batch's 100 000 rows touch, which doubled their insert time.
+
+Lock order: services lock their dossiers first and write the journal after, so the head is
+taken at the first journal write of a transaction, after the dossiers; never lock a dossier
+after writing a journal row in the same transaction.
+"""
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import models
+from django.db import models, transaction
+from django.db.models import F, Subquery
 from django.utils import timezone
 
-from recouvrement.db.models import Company, Dossier, Intervention, JournalEntry
+from recouvrement.db.bulk import RowAdapter, insert_rows
+from recouvrement.db.models import Company, Dossier, Intervention, JournalEntry, JournalHead
+from recouvrement.domain.journal_chain import Serialiser, chain_rows
 
 INTERVENTION_FIELDS = (
     "kind",
@@ -37,6 +56,7 @@ JOURNAL_COLUMNS = (
     "before",
     "after",
 )
+CHAINED_COLUMNS = (*JOURNAL_COLUMNS, "previous_hash", "hash")
 DOSSIER_FIELDS = ("status", "priority", "collector_id", "end_date", "resolution_id", "result")
 
 
@@ -89,7 +109,7 @@ def journal_entry(
 
 def record(dossier: Dossier, action: str, message: str, **kwargs: Any) -> JournalEntry:
     entry = journal_entry(dossier, action, message, **kwargs)
-    entry.save(force_insert=True)
+    save_entries([entry])
     return entry
 
 
@@ -114,5 +134,68 @@ def company_entry(
         before=before,
         after=after,
     )
-    entry.save(force_insert=True)
+    save_entries([entry])
     return entry
+
+
+def _values(entry: JournalEntry) -> tuple:
+    return tuple(getattr(entry, name) for name in JOURNAL_COLUMNS)
+
+
+def save_entries(entries: list[JournalEntry]) -> list[JournalEntry]:
+    """Chain and insert unsaved rows (`journal_entry`), in their order; their ids are set."""
+    if not entries:
+        return entries
+    with transaction.atomic(savepoint=False):
+        heads = _locked_heads({entry.company_id for entry in entries})
+        last_hashes = {pk: head.last_hash for pk, head in heads.items()}
+        chained = chain_rows([_values(entry) for entry in entries], last_hashes, Serialiser())
+        for entry, row in zip(entries, chained, strict=True):
+            entry.previous_hash, entry.hash = row[-2:]
+        JournalEntry.objects.bulk_create(entries)
+        _move_heads(heads, last_hashes, [entry.company_id for entry in entries])
+    return entries
+
+
+def insert_journal_rows(rows: Iterable[Sequence[Any]]) -> int:
+    """Chain and insert a batch's rows (tuples in JOURNAL_COLUMNS order), in their order;
+    returns the count."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    # What rows share (time stamp, « before »/« after »…) is adapted for the database once.
+    adapt = RowAdapter(JournalEntry, JOURNAL_COLUMNS[3:])
+    serialiser = Serialiser(adapt=lambda *shared: adapt(shared))
+    with transaction.atomic(savepoint=False):
+        heads = _locked_heads({row[0] for row in rows})
+        last_hashes = {pk: head.last_hash for pk, head in heads.items()}
+        chained = chain_rows(rows, last_hashes, serialiser)
+        insert_rows(JournalEntry, CHAINED_COLUMNS, chained, adapted=True)
+        _move_heads(heads, last_hashes, [row[0] for row in rows])
+    return len(rows)
+
+
+def _locked_heads(company_ids: set[int]) -> dict[int, JournalHead]:
+    """The chain heads of these companies, locked until the transaction ends (in company
+    order); a head missing (a company made without `create_company`) is created."""
+    ids = sorted(company_ids)
+    locked = JournalHead.objects.select_for_update().order_by("company_id")
+    heads = {head.company_id: head for head in locked.filter(company_id__in=ids)}
+    missing = [pk for pk in ids if pk not in heads]
+    for pk in missing:
+        JournalHead.objects.get_or_create(company_id=pk)
+    if missing:
+        heads |= {head.company_id: head for head in locked.filter(company_id__in=missing)}
+    return heads
+
+
+def _move_heads(
+    heads: dict[int, JournalHead], last_hashes: dict[int, str], companies: list[int]
+) -> None:
+    """The heads after the rows just inserted: last hash, row count, last id."""
+    counts = Counter(companies)
+    for pk in heads:
+        last = JournalEntry.objects.filter(company_id=pk).order_by("-id").values_list("id")[:1]
+        JournalHead.objects.filter(company_id=pk).update(
+            last_hash=last_hashes[pk], rows=F("rows") + counts[pk], last_id=Subquery(last)
+        )

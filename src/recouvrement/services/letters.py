@@ -1,13 +1,14 @@
 """Letters of interventions (S5–S7, B2): previewed, printed as one PDF, kept as printed.
 
 Printing marks every letter « Réalisée » in the transaction that stores the PDF; if rendering
-fails, the transaction rolls back and nothing is marked. A letter that cannot be composed (a
+fails, or the PDF cannot be handed over (`deliver`: the command line's file written and
+fsynced), the transaction rolls back and nothing is marked. A letter that cannot be composed (a
 rate not entered, no postal address…: `services.letter_content`) is left out with its reason
 and the others print.
 """
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,7 +21,6 @@ from recouvrement.db.models import (
     Company,
     Dossier,
     Intervention,
-    JournalEntry,
     LetterTemplate,
     PrintBatch,
     PrintedLetter,
@@ -31,8 +31,9 @@ from recouvrement.domain.letter_templates import parse_template
 from recouvrement.domain.letters import LetterContent
 from recouvrement.domain.rules import RuleViolation
 from recouvrement.domain.statuses import PRINTED_ACTIONS, ActionType, InterventionStatus
+from recouvrement.operations.files import reason
 from recouvrement.services.actors import require_change, require_manager
-from recouvrement.services.journal import journal_entry
+from recouvrement.services.journal import journal_entry, save_entries
 from recouvrement.services.letter_content import (  # noqa: F401 — re-exported
     Letter,
     Skipped,
@@ -40,9 +41,12 @@ from recouvrement.services.letter_content import (  # noqa: F401 — re-exported
     compose_printable,
     letter_templates,
 )
+from recouvrement.services.preview import check_preview_content, check_preview_pages
+from recouvrement.services.structure_journal import journal_letter_template, template_state
 from recouvrement.services.use_case import rule_errors, use_case
 
 NOT_RENDERED = "letter_not_rendered"
+NOT_DELIVERED = "letters_not_delivered"
 LETTERS_SKIPPED = "letters_skipped"
 
 
@@ -94,7 +98,13 @@ def preview_template(
         label="Aperçu",
         step=Step(letter_template=edited, action_type=edited.action_type),
     )
-    return preview_letter(sample, today=today)
+    with rule_errors():  # within the preview's budget (services.preview)
+        contents = [letter.content for letter in compose_letters([sample], today=today)]
+        for content in contents:
+            check_preview_content(content)
+        rendered = render(contents)
+        check_preview_pages(rendered)
+    return rendered.pdf
 
 
 def printed_letter(intervention: Intervention) -> PrintedLetter | None:
@@ -151,10 +161,16 @@ def print_letters(
 
 @use_case
 def print_due_letters(
-    company: Company, *, today: date, user: AbstractBaseUser | None = None
+    company: Company,
+    *,
+    today: date,
+    user: AbstractBaseUser | None = None,
+    deliver: Callable[[bytes], None] | None = None,
 ) -> PrintResult | None:
     """Every letter due by `today` in the company's open dossiers, in one PDF (B1); those that
-    cannot be composed are left out (`skipped`), and `batch` is None when none could be."""
+    cannot be composed are left out (`skipped`), and `batch` is None when none could be.
+    `deliver(pdf)` runs once the batch is stored, before the letters' transaction commits: if
+    it fails, nothing is marked (§8; an OSError becomes a French ValidationError)."""
     due = list(
         Intervention.objects.filter(
             company=company,
@@ -166,7 +182,17 @@ def print_due_letters(
     )
     if not due:
         return None
-    return _print(due, today, user)
+    result = _print(due, today, user)
+    if deliver is not None and result.batch is not None:
+        try:
+            deliver(result.pdf)
+        except OSError as error:
+            raise ValidationError(
+                f"Le PDF n'a pas pu être écrit ({reason(error)}) : aucun courrier n'est "
+                "marqué « Réalisée ».",
+                code=NOT_DELIVERED,
+            ) from error
+    return result
 
 
 def _print(ids: list[int], today: date, user) -> PrintResult:
@@ -264,7 +290,7 @@ def _file(
         Intervention.objects.filter(pk__in=[i.intervention.pk for i in letters]).update(user=user)
     with_penalties = [i.intervention for i in letters if i.intervention.penalty_amount]
     Intervention.objects.bulk_update(with_penalties, ["penalty_amount"])
-    JournalEntry.objects.bulk_create(entries)
+    save_entries(entries)
     return PrintResult(batch, [letter.intervention for letter in letters], skipped)
 
 
@@ -279,5 +305,7 @@ def save_letter_template(
     if not template.code:
         template.code = slugify(template.name)[:40] or "modele"
     template.full_clean()
+    before = template_state(template.pk)
     template.save()
+    journal_letter_template(template, before, user=user)
     return template

@@ -17,6 +17,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from recouvrement.db.models import Company, Membership
+from recouvrement.domain import audit
 from recouvrement.domain.rules import RuleViolation
 from recouvrement.services.actors import require_manager
 from recouvrement.services.use_case import use_case
@@ -68,7 +69,7 @@ def issue_password_reset(company: Company, target: AbstractBaseUser, *, user) ->
     expires_at = timezone.now() + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
     journal_user(
         membership,
-        "password_reset_issued",
+        audit.PASSWORD_RESET_ISSUED,
         f"Lien de réinitialisation du mot de passe de « {account.username} » émis "
         f"(valable {reset_link_hours()} h).",
         user=user,
@@ -108,7 +109,7 @@ def reset_password(uidb64: str, token: str, password: str) -> User:
     account.save(update_fields=["password"])
     _journal_own(
         account,
-        "password_reset",
+        audit.PASSWORD_RESET,
         f"« {account.username} » a choisi un nouveau mot de passe (lien de réinitialisation).",
     )
     return account
@@ -129,5 +130,7 @@ def change_own_password(user: AbstractBaseUser, old_password: str, new_password:
     check_new_password(new_password, account, "new_password")
     account.set_password(new_password)
     account.save(update_fields=["password"])
-    _journal_own(account, "password_changed", f"« {account.username} » a changé son mot de passe.")
+    _journal_own(
+        account, audit.PASSWORD_CHANGED, f"« {account.username} » a changé son mot de passe."
+    )
     return account

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from recouvrement.db.models import Allocation, Company, Dossier, Intervention, JournalEntry
@@ -19,7 +20,7 @@ from recouvrement.domain.statuses import (
     Role,
     check_intervention_transition,
 )
-from recouvrement.services.journal import journal_entry
+from recouvrement.services.journal import journal_entry, save_entries
 from recouvrement.services.queue import queue_fields
 
 BROKEN_ALERT = "Promesse non tenue"
@@ -29,6 +30,16 @@ BROKEN_ALERT = "Promesse non tenue"
 class PromiseSummary:
     kept: int = 0
     broken: int = 0
+
+
+def pending_promises(company: Company | None = None) -> QuerySet[Intervention]:
+    """The promises still « A faire » of the open dossiers (of one company, or all)."""
+    pending = Intervention.objects.filter(
+        kind=InterventionKind.PROMISE,
+        status=InterventionStatus.TODO,
+        dossier__status__in=[DossierStatus.OPEN, DossierStatus.LITIGATION],
+    )
+    return pending if company is None else pending.filter(dossier__company=company)
 
 
 def settle_promises(
@@ -43,13 +54,7 @@ def settle_promises(
     it becomes « Ignorée », which lets the scenario go on, and an alert « Promesse non tenue »
     is due today in « Gestion des actions ».
     """
-    pending = Intervention.objects.filter(
-        kind=InterventionKind.PROMISE,
-        status=InterventionStatus.TODO,
-        dossier__status__in=[DossierStatus.OPEN, DossierStatus.LITIGATION],
-    ).select_related("dossier__collector")
-    if company is not None:
-        pending = pending.filter(dossier__company=company)
+    pending = pending_promises(company).select_related("dossier__collector")
     promises = list(pending.select_for_update(of=("self",)))
     summary = PromiseSummary()
     if not promises:
@@ -101,7 +106,7 @@ def settle_promises(
         )
         if not kept:
             entries.append(_alert(promise.dossier, promise.comment, today, user, at))
-    JournalEntry.objects.bulk_create(entries)
+    save_entries(entries)
     return summary
 
 

@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from recouvrement.db.models import Company, EcbRate, LegalRate
 from recouvrement.db.models.rates import rate_tables
+from recouvrement.domain import audit
 from recouvrement.domain.penalties import b2b_default_rate, contractual_rate_floor
 from recouvrement.domain.rates import (
     LEGAL_SEMESTERS_SINCE,
@@ -169,5 +170,5 @@ def add_rate(
         "rate": plain_rate(rate),
     }
     for each in Company.objects.order_by("pk"):
-        company_entry(each, "rate_added", message, user=user, after=after)
+        company_entry(each, audit.RATE_ADDED, message, user=user, after=after)
     return row

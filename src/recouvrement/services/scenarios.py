@@ -6,14 +6,16 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from recouvrement.db.models import Company, Scenario, Step
+from recouvrement.db.models import Company, LetterTemplate, Scenario, Step
 from recouvrement.domain.money import check_amount
 from recouvrement.domain.rules import RuleViolation
 from recouvrement.domain.statuses import ActionType, DossierStatus
 from recouvrement.services.actors import require_manager
+from recouvrement.services.structure_journal import journal_scenario_created
 from recouvrement.services.use_case import use_case
 
 NAME_MAX, LABEL_MAX = 35, 69
+MAX_STEP_DELAY = 365  # days after the previous step: beyond a year is a typing error
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,26 @@ class StepInput:
     compute_penalties: bool = False
     fee_amount: Decimal = Decimal("0")
     sets_dossier_status: DossierStatus | None = None
+    letter_template_id: int | None = None
+
+
+def step_templates(company: Company, steps: Sequence) -> dict[int, LetterTemplate]:
+    """Each step's letter template (`letter_template_id`), checked to belong to the company
+    and to suit the step's action."""
+    wanted = {step.letter_template_id for step in steps if step.letter_template_id}
+    templates = LetterTemplate.objects.filter(company=company, pk__in=wanted).in_bulk()
+    for position, step in enumerate(steps, start=1):
+        if not step.letter_template_id:
+            continue
+        if step.letter_template_id not in templates:
+            raise RuleViolation(f"Étape {position} : modèle de courrier inconnu.", "step_template")
+        if not ActionType(step.action_type).uses_letter:
+            raise RuleViolation(
+                f"Étape {position} : une action « {ActionType(step.action_type).label} » "
+                "n'utilise pas de modèle de courrier.",
+                "step_template",
+            )
+    return templates
 
 
 def check_step(position: int, step: StepInput) -> None:
@@ -35,6 +57,11 @@ def check_step(position: int, step: StepInput) -> None:
         )
     if step.delay_days < 0:
         raise RuleViolation(f"{where} : le délai ne peut pas être négatif.", "step_delay")
+    if step.delay_days > MAX_STEP_DELAY:
+        raise RuleViolation(
+            f"{where} : le délai fait au plus {MAX_STEP_DELAY} jours ({step.delay_days}).",
+            "step_delay",
+        )
     try:
         check_amount(step.fee_amount, "montant des frais")
     except RuleViolation as violation:
@@ -68,8 +95,12 @@ def create_scenario(
         raise RuleViolation("Un scénario compte au moins une étape.", "scenario_without_steps")
     for position, step in enumerate(steps, start=1):
         check_step(position, step)
+    templates = step_templates(company, steps)
+    replaced: list[str] = []
     if is_default:
-        Scenario.objects.filter(company=company, is_default=True).update(is_default=False)
+        defaults = Scenario.objects.filter(company=company, is_default=True)
+        replaced = list(defaults.values_list("name", flat=True))
+        defaults.update(is_default=False)
     scenario = Scenario.objects.create(company=company, name=name, is_default=is_default)
     Step.objects.bulk_create(
         Step(
@@ -81,7 +112,9 @@ def create_scenario(
             compute_penalties=step.compute_penalties,
             fee_amount=step.fee_amount,
             sets_dossier_status=step.sets_dossier_status or "",
+            letter_template=templates.get(step.letter_template_id),
         )
         for position, step in enumerate(steps, start=1)
     )
+    journal_scenario_created(scenario, user=user, replaced=replaced)
     return scenario

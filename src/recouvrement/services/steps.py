@@ -20,12 +20,12 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 
 from recouvrement.db.bulk import RowAdapter, insert_rows
-from recouvrement.db.models import Company, Dossier, Intervention, JournalEntry
+from recouvrement.db.models import Company, Dossier, Intervention
 from recouvrement.domain.letters import short_date
 from recouvrement.domain.scenario import NextStep, dossier_status_after
 from recouvrement.domain.statuses import DossierStatus, InterventionKind, InterventionStatus
 from recouvrement.services.emails import enqueue_emails
-from recouvrement.services.journal import INTERVENTION_FIELDS, JOURNAL_COLUMNS
+from recouvrement.services.journal import INTERVENTION_FIELDS, insert_journal_rows
 from recouvrement.services.penalties import penalties_or_reasons
 from recouvrement.services.queue import collector_key
 
@@ -178,11 +178,7 @@ def create_steps(
         rows.append((p.dossier_id, *values, p.company_id, *p.queue, *stamp))
     insert_rows(Intervention, INTERVENTION_COLUMNS, rows, adapted=True)
     created = _created_ids([p.dossier_id for p in planned])
-    insert_rows(
-        JournalEntry,
-        JOURNAL_COLUMNS,
-        journal_rows(planned, created, reasons, user_id=user_id, at=at),
-    )
+    insert_journal_rows(journal_rows(planned, created, reasons, user_id=user_id, at=at))
     _hand_on(planned, created, user_id=user_id, at=at)
     moved: dict[DossierStatus, list[int]] = defaultdict(list)
     for p in planned:

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from recouvrement.db.models import Collaborator, Company, Membership
+from recouvrement.domain import audit
 from recouvrement.domain.rules import RuleViolation
 from recouvrement.domain.statuses import Role
 from recouvrement.services.actors import require_manager
@@ -195,7 +196,7 @@ def create_user(
     linked = f", lié au collaborateur {collaborator}" if collaborator else ""
     journal_user(
         membership,
-        "user_created",
+        audit.USER_CREATED,
         f"Utilisateur « {username} » créé : {role.label}{linked}.",
         user=user,
     )
@@ -215,7 +216,7 @@ def _set_role(company, target, role, actor) -> bool:
     membership.save(update_fields=["role"])
     journal_user(
         membership,
-        "user_role_changed",
+        audit.USER_ROLE_CHANGED,
         f"Profil de « {membership.user.username} » : {previous.label} → {role.label}.",
         user=actor,
         before=before,
@@ -235,7 +236,7 @@ def _set_collaborator(company, target, collaborator_id, actor) -> bool:
         if collaborator
         else f"Utilisateur « {name} » n'est plus lié à un collaborateur."
     )
-    journal_user(membership, "user_collaborator_changed", message, user=actor, before=before)
+    journal_user(membership, audit.USER_COLLABORATOR_CHANGED, message, user=actor, before=before)
     return True
 
 
@@ -289,7 +290,7 @@ def deactivate_user(company: Company, target: AbstractBaseUser, *, user) -> bool
     membership.user.is_active = False
     journal_user(
         membership,
-        "user_deactivated",
+        audit.USER_DEACTIVATED,
         f"Utilisateur « {membership.user.username} » désactivé.",
         user=user,
         before=before,
@@ -308,7 +309,7 @@ def reactivate_user(company: Company, target: AbstractBaseUser, *, user) -> bool
     membership.user.is_active = True
     journal_user(
         membership,
-        "user_reactivated",
+        audit.USER_REACTIVATED,
         f"Utilisateur « {membership.user.username} » réactivé.",
         user=user,
         before=before,

@@ -6,7 +6,7 @@ from recouvrement.domain.permissions import may_manage
 from recouvrement.domain.statuses import Role
 
 # Pages only a « Responsable recouvrement » may open: not offered to the others.
-MANAGER_ONLY = frozenset({"import_upload", "user_list"})
+MANAGER_ONLY = frozenset({"import_upload", "user_list", "journal_list"})
 
 MENU = (
     (
@@ -28,6 +28,7 @@ MENU = (
             ("list_values", "Listes", ("list_",)),
             ("rate_list", "Taux", ("rate_",)),
             ("user_list", "Utilisateurs", ("user_",)),
+            ("journal_list", "Journal", ("journal_",)),
         ),
     ),
 )

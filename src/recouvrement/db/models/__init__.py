@@ -6,7 +6,7 @@ from recouvrement.db.models.dossiers import Dossier, DossierReceivable, DossierS
 from recouvrement.db.models.first_run import FirstRunToken
 from recouvrement.db.models.imports import AccountingImport, SavedCsvMapping
 from recouvrement.db.models.interventions import AttachedDocument, Intervention
-from recouvrement.db.models.journal import JournalEntry
+from recouvrement.db.models.journal import JournalEntry, JournalHead
 from recouvrement.db.models.letters import LetterTemplate, PrintBatch, PrintedLetter
 from recouvrement.db.models.lists import DisputeReason, Resolution
 from recouvrement.db.models.outbox import OutgoingEmail
@@ -33,6 +33,7 @@ __all__ = [
     "FirstRunToken",
     "Intervention",
     "JournalEntry",
+    "JournalHead",
     "LegalRate",
     "LetterTemplate",
     "Membership",

@@ -6,6 +6,7 @@ from django import forms
 
 from recouvrement.db.models.enums import choices_of
 from recouvrement.domain.statuses import DossierStatus
+from recouvrement.web.forms import id_field
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class DossierFilterForm(forms.Form):
         empty_value=None,
         required=False,
     )
-    charge = forms.IntegerField(label="Chargé", required=False, min_value=1)
+    charge = id_field("Chargé", required=False)
     tri = forms.ChoiceField(
         label="Tri",
         choices=[(key, key) for key in ("date", "priorite", "client", "solde")],

@@ -15,6 +15,7 @@ from recouvrement.db.queries import dossier_page, dossier_rows
 from recouvrement.domain.statuses import DossierStatus
 from recouvrement.services import open_overdue_dossiers
 from recouvrement.web.dossiers.forms import DossierFilterForm
+from recouvrement.web.forms import ignored_filters
 from recouvrement.web.workspace import current_workspace
 
 DOSSIERS_PER_PAGE = 50
@@ -24,7 +25,10 @@ DOSSIERS_PER_PAGE = 50
 def dossier_list(request: HttpRequest) -> HttpResponse:
     """« Traitement › Recouvrement › Dossiers de recouvrement »."""
     workspace = current_workspace(request)
-    filters = DossierFilterForm(request.GET).filters()
+    form = DossierFilterForm(request.GET)
+    for ignored in ignored_filters(form):
+        messages.warning(request, ignored)
+    filters = form.filters()
     own_only = workspace.own_dossiers_by_default and not filters.show_all
     collector = workspace.collaborator if own_only else filters.collector_id
     rows = dossier_rows(

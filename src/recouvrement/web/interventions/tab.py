@@ -10,6 +10,7 @@ from recouvrement.domain.statuses import (
     Role,
     allowed_intervention_statuses,
 )
+from recouvrement.web.forms import parse_id
 from recouvrement.web.workspace import Workspace
 
 
@@ -39,8 +40,7 @@ class Tab:
 
 
 def _selected(request: HttpRequest) -> int | None:
-    value = request.GET.get("modifier", "")
-    return int(value) if value.isdigit() else None
+    return parse_id(request.GET.get("modifier"))
 
 
 def interventions_tab(

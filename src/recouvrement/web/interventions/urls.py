@@ -17,6 +17,7 @@ urlpatterns = [
     path("interventions/<int:pk>/impression/", views.print_window, name="intervention_print"),
     path("interventions/<int:pk>/apercu.pdf", views.letter_preview, name="intervention_preview"),
     path("interventions/<int:pk>/courrier.pdf", views.letter_pdf, name="intervention_letter"),
+    path("interventions/<int:pk>/lot.pdf", views.letter_batch, name="intervention_batch"),
     path("interventions/<int:pk>/document/", views.document, name="intervention_document"),
     path("interventions/<int:pk>/attacher/", views.attach, name="intervention_attach"),
     path("interventions/<int:pk>/supprimer/", views.delete, name="intervention_delete"),

@@ -5,6 +5,7 @@ tab's forms are boosted and only the tab is swapped. A user who may not change t
 a 403 before any form (`Workspace.require_change_dossier`); the services check it again.
 """
 
+import io
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -20,13 +21,16 @@ from recouvrement import services
 from recouvrement.db.models import AttachedDocument, Contact, Dossier, Intervention
 from recouvrement.domain.scenario import offers_next_step
 from recouvrement.domain.statuses import PRINTED_ACTIONS, InterventionKind, InterventionStatus
+from recouvrement.services.integrity import document_content
 from recouvrement.services.letters import (
     preview_letter,
     printed_letter,
     printed_letter_pdf,
     unprintable_reason,
 )
+from recouvrement.services.print_batches import batch_pdf
 from recouvrement.services.snapshots import dossier_snapshot
+from recouvrement.web.framing import framed_by_our_pages
 from recouvrement.web.interventions.forms import (
     AttachForm,
     CreateForm,
@@ -204,6 +208,7 @@ def _pdf(content: bytes, name: str) -> HttpResponse:
     return response
 
 
+@framed_by_our_pages  # shown in the print window's frame
 @login_required
 @require_GET
 def letter_preview(request: HttpRequest, pk: int) -> HttpResponse:
@@ -218,6 +223,7 @@ def letter_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return _pdf(pdf, f"apercu-{intervention.dossier.number}.pdf")
 
 
+@framed_by_our_pages  # shown in the print window's frame
 @login_required
 @require_GET
 def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
@@ -232,13 +238,39 @@ def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def document(request: HttpRequest, pk: int) -> FileResponse:
-    """The attached document (S10), to the users of the dossier's company only."""
+def letter_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    """« Réimprimer le lot »: the whole print batch of this letter, byte for byte (S7)."""
+    intervention = _letter(_intervention(request, pk))
+    printed = printed_letter(intervention)
+    if printed is None:
+        raise Http404("Ce courrier n'a pas été imprimé.")
+    try:
+        pdf = batch_pdf(printed.batch)
+    except ValidationError as error:  # altered since printed: never handed out
+        return HttpResponse(
+            " ".join(error.messages), status=409, content_type="text/plain; charset=utf-8"
+        )
+    response = _pdf(pdf, f"lot-{printed.batch.pk}.pdf")
+    response["Content-Disposition"] = f'attachment; filename="lot-{printed.batch.pk}.pdf"'
+    return response
+
+
+@login_required
+@require_GET
+def document(request: HttpRequest, pk: int) -> HttpResponse:
+    """The attached document (S10), to the users of the dossier's company only; never a
+    file altered or removed on the disk since (O6): a page says so instead."""
     intervention = _intervention(request, pk)
     attached = get_object_or_404(AttachedDocument, intervention=intervention)
+    try:
+        content = document_content(attached)
+    except ValidationError as error:
+        context = {"intervention": intervention, "dossier": intervention.dossier, "error": error}
+        status = 410 if error.code == "document_missing" else 409
+        return render(request, "interventions/document_unavailable.html", context, status=status)
     inline = attached.content_type in INLINE_TYPES
     return FileResponse(
-        attached.file.open("rb"),
+        io.BytesIO(content),
         as_attachment=not inline,
         filename=attached.original_name,
         content_type=attached.content_type if inline else "application/octet-stream",

@@ -26,7 +26,8 @@ def first_run(request: HttpRequest) -> HttpResponse:
         except ValidationError as refused:
             form.add_error(None, refused)
         else:
-            login(request, done.manager)
+            # Several backends (axes first): name the one that checked the password.
+            login(request, done.manager, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
                 request,
                 f"La société « {done.company.name} » est créée, avec ses scénarios et ses "

@@ -1,5 +1,6 @@
 """« Structure › Clients » (M2): the clients, their contacts and their penalty rate."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
@@ -9,11 +10,13 @@ from django.utils import timezone
 
 from recouvrement.db.models import Customer
 from recouvrement.services.customers import save_customer
+from recouvrement.web.forms import ignored_filters, tampered_formset
 from recouvrement.web.structure.access import structure_workspace
 from recouvrement.web.structure.forms import (
     CONTACT_FIELDS,
     ContactFormSet,
     CustomerForm,
+    CustomerSearchForm,
     contact_rows,
 )
 
@@ -23,7 +26,10 @@ CONTACTS_PREFIX = "contacts"
 @login_required
 def customer_list(request: HttpRequest) -> HttpResponse:
     workspace = structure_workspace(request)
-    search = (request.GET.get("q") or "").strip()
+    form = CustomerSearchForm(request.GET)
+    for ignored in ignored_filters(form):
+        messages.warning(request, ignored)
+    search = form.cleaned_data.get("q") or ""
     customers = (
         Customer.objects.filter(company=workspace.company)
         .select_related("default_collector")
@@ -64,7 +70,11 @@ def customer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST":
         form = CustomerForm(request.POST, instance=customer, company=company)
         formset = ContactFormSet(request.POST, prefix=CONTACTS_PREFIX)
-        if form.is_valid() and formset.is_valid():
+        tampered = tampered_formset(formset, "des contacts")
+        if tampered is not None:
+            errors = [tampered]
+            formset = ContactFormSet(initial=_contact_initial(customer), prefix=CONTACTS_PREFIX)
+        elif form.is_valid() and formset.is_valid():
             try:
                 saved = save_customer(
                     form.instance,
@@ -78,7 +88,7 @@ def customer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             else:
                 return redirect("customer_edit", saved.pk)
         else:
-            errors = ["Corrigez les champs signalés."]
+            errors = ["Corrigez les champs signalés.", *formset.non_form_errors()]
     else:
         form = CustomerForm(instance=customer, company=company)
         formset = ContactFormSet(initial=_contact_initial(customer), prefix=CONTACTS_PREFIX)

@@ -4,12 +4,16 @@ from django import forms
 from django.contrib.auth.models import User
 
 from recouvrement.db.models import Collaborator, Company, Customer, LetterTemplate
+from recouvrement.domain.customers import MAX_PAYMENT_TERMS_DAYS
 from recouvrement.domain.statuses import ActionType, DossierStatus
 from recouvrement.services.configuration import StepRow
 from recouvrement.services.customers import ContactRow
+from recouvrement.services.scenarios import LABEL_MAX
+from recouvrement.web.forms import id_field
 
 ACTION_CHOICES = [(a.value, a.label) for a in ActionType]
 STATUS_CHOICES = [("", "—")] + [(s.value, s.label) for s in DossierStatus if s.is_open]
+MAX_STEPS = 100
 
 
 def penalty_rate_field() -> forms.DecimalField:
@@ -33,10 +37,10 @@ class ScenarioForm(forms.Form):
 class StepForm(forms.Form):
     """One row of the step editor; an empty new row is ignored."""
 
-    step_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    step_id = id_field(widget=forms.HiddenInput, required=False)
     order = forms.IntegerField(label="Ordre", required=False)
-    label = forms.CharField(label="Intitulé", max_length=69, required=False)
-    delay_days = forms.IntegerField(label="Délai (jours)", required=False)
+    label = forms.CharField(label="Intitulé", max_length=LABEL_MAX, required=False)
+    delay_days = forms.IntegerField(label="Délai (jours)", required=False)  # the service checks
     action_type = forms.ChoiceField(label="Type d'action", choices=ACTION_CHOICES)
     letter_template = forms.ModelChoiceField(
         label="Modèle de courrier",
@@ -46,7 +50,7 @@ class StepForm(forms.Form):
     )
     compute_penalties = forms.BooleanField(label="Calcul des pénalités", required=False)
     fee_amount = forms.DecimalField(
-        label="Frais", required=False, decimal_places=2, min_value=0, localize=True
+        label="Frais", required=False, max_digits=12, decimal_places=2, min_value=0, localize=True
     )
     sets_dossier_status = forms.ChoiceField(
         label="Statut du dossier après l'étape", choices=STATUS_CHOICES, required=False
@@ -77,7 +81,9 @@ class StepForm(forms.Form):
         )
 
 
-StepFormSet = forms.formset_factory(StepForm, extra=0, can_delete=True)
+StepFormSet = forms.formset_factory(
+    StepForm, extra=0, can_delete=True, max_num=MAX_STEPS, validate_max=True
+)
 
 
 def ordered_rows(formset) -> list[StepRow]:
@@ -117,6 +123,10 @@ class CollaboratorForm(forms.ModelForm):
 # --- Clients et listes -----------------------------------------------------------------------
 
 
+class CustomerSearchForm(forms.Form):
+    q = forms.CharField(label="Rechercher", max_length=100, required=False)
+
+
 class CustomerForm(forms.ModelForm):
     class Meta:
         model = Customer
@@ -149,6 +159,9 @@ class CustomerForm(forms.ModelForm):
             "excluded_from_penalties": "Exclu des pénalités",
         }
 
+    payment_terms_days = forms.IntegerField(
+        label="Délai de paiement (jours)", min_value=0, max_value=MAX_PAYMENT_TERMS_DAYS
+    )
     penalty_rate = penalty_rate_field()
 
     def __init__(self, *args, company: Company, **kwargs) -> None:
@@ -166,7 +179,7 @@ class CustomerForm(forms.ModelForm):
 class ContactForm(forms.Form):
     """One contact row; an empty new row is ignored."""
 
-    contact_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    contact_id = id_field(widget=forms.HiddenInput, required=False)
     civility = forms.CharField(label="Civilité", max_length=12, required=False)
     last_name = forms.CharField(label="Nom", max_length=35, required=False)
     first_name = forms.CharField(label="Prénom", max_length=35, required=False)
@@ -190,7 +203,10 @@ class ContactForm(forms.Form):
 
 
 CONTACT_FIELDS = ("civility", "last_name", "first_name", "function", "email", "phone")
-ContactFormSet = forms.formset_factory(ContactForm, extra=1, can_delete=True)
+MAX_CONTACTS = 200
+ContactFormSet = forms.formset_factory(
+    ContactForm, extra=1, can_delete=True, max_num=MAX_CONTACTS, validate_max=True
+)
 
 
 def contact_rows(formset) -> list[ContactRow]:

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_POST
@@ -11,6 +12,8 @@ from django.views.decorators.http import require_POST
 from recouvrement.db.models import Dossier, LetterTemplate
 from recouvrement.domain.letter_templates import VARIABLES
 from recouvrement.services.letters import preview_template, save_letter_template
+from recouvrement.web.forms import parse_id
+from recouvrement.web.framing import framed_by_our_pages
 from recouvrement.web.structure.access import structure_workspace
 from recouvrement.web.structure.forms import LetterTemplateForm
 from recouvrement.web.workspace import current_workspace
@@ -67,6 +70,7 @@ def letter_template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@framed_by_our_pages  # the « Aperçu » frame of the template's page
 @login_required
 @require_POST
 def letter_template_preview(request: HttpRequest, pk: int) -> HttpResponse:
@@ -75,15 +79,20 @@ def letter_template_preview(request: HttpRequest, pk: int) -> HttpResponse:
     template = get_object_or_404(LetterTemplate, pk=pk, company=workspace.company)
     form = LetterTemplateForm(request.POST)
     dossier = (
-        Dossier.objects.filter(company=workspace.company, pk=request.POST.get("dossier") or 0)
+        Dossier.objects.filter(company=workspace.company, pk=parse_id(request.POST.get("dossier")))
         .select_related("company", "customer", "collector", "contact")
         .prefetch_related("customer__contacts")
         .first()
     )
     if dossier is None:
         return _preview_message("Choisissez un dossier pour l'aperçu.")
-    if not form.is_valid():
-        return _preview_message("L'objet et le texte sont obligatoires.")
+    if not form.is_valid():  # e.g. « Objet : Ce champ est obligatoire. »
+        problems = [
+            f"{form.fields[name].label} : {error}"
+            for name, errors in form.errors.items()
+            for error in errors
+        ]
+        return _preview_message(" ".join(problems))
     try:
         pdf = preview_template(
             template,
@@ -102,7 +111,8 @@ def letter_template_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def _preview_message(message: str) -> HttpResponse:
     page = (
         '<!doctype html><html lang="fr"><meta charset="utf-8">'
-        '<body style="font-family:sans-serif;color:#a11d24;padding:1rem">'
+        f'<link rel="stylesheet" href="{static("recouvrement/frame-message.css")}">'
+        '<body class="frame-message">'  # no inline style: the CSP allows none
         f"<p>{escape(message)}</p></body></html>"
     )
     return HttpResponse(page, status=400)

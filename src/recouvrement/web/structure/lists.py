@@ -11,6 +11,7 @@ from recouvrement.services.configuration import (
     delete_list_value,
     rename_list_value,
 )
+from recouvrement.web.forms import parse_id
 from recouvrement.web.structure.access import structure_workspace
 
 LIST_TITLES = {"dispute_reason": "Motifs de litige", "resolution": "Résolutions"}
@@ -25,16 +26,16 @@ def list_values(request: HttpRequest) -> HttpResponse:
         kind = request.POST.get("kind", "")
         action = request.POST.get("action", "")
         label = request.POST.get("label", "")
-        pk = request.POST.get("pk") or ""
-        if kind in LIST_MODELS and pk.isdigit():  # another company's value: not found
+        pk = parse_id(request.POST.get("pk"))
+        if kind in LIST_MODELS and pk is not None:  # another company's value: not found
             get_object_or_404(LIST_MODELS[kind], pk=pk, company=company)
         try:
             if action == "add":
                 add_list_value(company, kind, label, user=request.user)
-            elif action == "rename" and pk.isdigit():
-                rename_list_value(company, kind, int(pk), label, user=request.user)
-            elif action == "delete" and pk.isdigit():
-                delete_list_value(company, kind, int(pk), user=request.user)
+            elif action == "rename" and pk is not None:
+                rename_list_value(company, kind, pk, label, user=request.user)
+            elif action == "delete" and pk is not None:
+                delete_list_value(company, kind, pk, user=request.user)
             else:
                 errors = ["Action inconnue."]
         except ValidationError as refused:

@@ -8,11 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from recouvrement.db.models import Scenario
 from recouvrement.services.configuration import create_scenario_with_steps, update_scenario_steps
+from recouvrement.web.forms import tampered_formset
 from recouvrement.web.structure.access import structure_workspace
 from recouvrement.web.structure.forms import ScenarioForm, StepFormSet, ordered_rows
 from recouvrement.web.workspace import current_workspace
 
 STEPS_PREFIX = "steps"
+STEPS = "des étapes"
 
 
 @login_required
@@ -41,10 +43,9 @@ def _step_initial(scenario: Scenario) -> list[dict]:
     ]
 
 
-def _with_new_row(data: QueryDict) -> QueryDict:
+def _with_new_row(data: QueryDict, count: int) -> QueryDict:
     """The posted rows plus an empty one at the end (« Ajouter une étape » without script)."""
     data = data.copy()
-    count = int(data.get(f"{STEPS_PREFIX}-TOTAL_FORMS") or 0)
     data[f"{STEPS_PREFIX}-TOTAL_FORMS"] = str(count + 1)
     data[f"{STEPS_PREFIX}-{count}-order"] = str(count + 1)
     data[f"{STEPS_PREFIX}-{count}-action_type"] = "letter"
@@ -67,9 +68,18 @@ def _scenario_page(request: HttpRequest, scenario: Scenario | None) -> HttpRespo
         header = ScenarioForm(initial=initial)
         rows = _step_initial(scenario) if scenario else [{"order": 1, "action_type": "email"}]
         formset = StepFormSet(initial=rows, **kwargs)
+    elif (tampered := tampered_formset(StepFormSet(request.POST, **kwargs), STEPS)) is not None:
+        header = ScenarioForm(request.POST)
+        formset = StepFormSet(initial=_step_initial(scenario) if scenario else [], **kwargs)
+        errors = [tampered]
     elif "add_step" in request.POST:
         header = ScenarioForm(request.POST)
-        formset = StepFormSet(_with_new_row(request.POST), **kwargs)
+        count = StepFormSet(request.POST, **kwargs).total_form_count()
+        if count < StepFormSet.max_num:
+            formset = StepFormSet(_with_new_row(request.POST, count), **kwargs)
+        else:
+            formset = StepFormSet(request.POST, **kwargs)
+            errors = [f"Un scénario a au plus {StepFormSet.max_num} étapes."]
     else:
         checked = True
         header = ScenarioForm(request.POST)
@@ -91,7 +101,7 @@ def _scenario_page(request: HttpRequest, scenario: Scenario | None) -> HttpRespo
             else:
                 return redirect("scenario_detail", scenario.pk)
         else:
-            errors = ["Corrigez les champs signalés."]
+            errors = ["Corrigez les champs signalés.", *formset.non_form_errors()]
     return render(
         request,
         "structure/scenario_form.html",

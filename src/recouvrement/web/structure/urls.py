@@ -4,6 +4,7 @@ from django.urls import path
 
 from recouvrement.web.structure import collaborators, customers, letters, lists, scenarios
 from recouvrement.web.structure import company as company_views
+from recouvrement.web.structure import journal as journal_views
 from recouvrement.web.structure import rates as rate_views
 from recouvrement.web.structure import users as user_views
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("clients/<int:pk>/", customers.customer_edit, name="customer_edit"),
     path("listes/", lists.list_values, name="list_values"),
     path("taux/", rate_views.rate_list, name="rate_list"),
+    path("journal/", journal_views.journal_list, name="journal_list"),
     path("societe/", company_views.company_settings, name="company_settings"),
     path("societe/logo/", company_views.company_logo_image, name="company_logo"),
     path("utilisateurs/", user_views.user_list, name="user_list"),
@@ -31,6 +33,8 @@ urlpatterns = [
     path("utilisateurs/<int:pk>/", user_views.user_edit, name="user_edit"),
     path("utilisateurs/<int:pk>/desactiver/", user_views.user_deactivate, name="user_deactivate"),
     path("utilisateurs/<int:pk>/reactiver/", user_views.user_reactivate, name="user_reactivate"),
+    path("utilisateurs/<int:pk>/debloquer/", user_views.user_unlock, name="user_unlock"),
+    path("utilisateurs/debloquer-adresse/", user_views.address_unlock, name="address_unlock"),
     path(
         "utilisateurs/<int:pk>/reinitialiser/",
         user_views.user_password_reset,

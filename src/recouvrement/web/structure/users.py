@@ -11,6 +11,14 @@ from django.views.decorators.http import require_POST
 
 from recouvrement.db.models import Collaborator, Membership
 from recouvrement.domain.statuses import Role
+from recouvrement.services.logins import (
+    failure_limit,
+    lock_minutes,
+    locked_addresses,
+    locked_usernames,
+    unlock_address,
+    unlock_user,
+)
 from recouvrement.services.passwords import issue_password_reset, reset_link_hours
 from recouvrement.services.users import (
     MANAGE_USERS,
@@ -44,12 +52,14 @@ def _rows(workspace: Workspace, me: int) -> list[dict]:
     )
     company_collaborators = Collaborator.objects.filter(company=workspace.company)
     linked = {c.user_id: c for c in company_collaborators.filter(user__isnull=False)}
+    locks = locked_usernames([m.user.username for m in memberships])
     return [
         {
             "account": m.user,
             "role": Role(m.role).label,
             "collaborator": linked.get(m.user_id),
             "is_me": m.user_id == me,
+            "lock": locks.get(m.user.username),
         }
         for m in memberships
     ]
@@ -58,7 +68,16 @@ def _rows(workspace: Workspace, me: int) -> list[dict]:
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
     workspace = _workspace(request)
-    return render(request, "structure/user_list.html", {"rows": _rows(workspace, request.user.pk)})
+    return render(
+        request,
+        "structure/user_list.html",
+        {
+            "rows": _rows(workspace, request.user.pk),
+            "locked_addresses": locked_addresses(),
+            "lock_minutes": lock_minutes(),
+            "failure_limit": failure_limit(),
+        },
+    )
 
 
 @login_required
@@ -180,3 +199,35 @@ def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
             "expires_at": link.expires_at,
         },
     )
+
+
+@login_required
+@require_POST
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """« Débloquer » an account locked after too many failed logins (O3)."""
+    workspace = _workspace(request)
+    account = _account(workspace, pk)
+    try:
+        if unlock_user(workspace.company, account, user=request.user):
+            messages.success(
+                request, f"« {account.username} » est débloqué : il peut se connecter."
+            )
+    except ValidationError as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+    return redirect("user_list")
+
+
+@login_required
+@require_POST
+def address_unlock(request: HttpRequest) -> HttpResponse:
+    """« Débloquer » an address (every login from it was refused)."""
+    workspace = _workspace(request)
+    address = request.POST.get("address", "")
+    try:
+        if unlock_address(workspace.company, address, user=request.user):
+            messages.success(request, f"L'adresse {address} est débloquée.")
+    except ValidationError as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+    return redirect("user_list")

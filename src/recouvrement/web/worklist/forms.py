@@ -16,6 +16,7 @@ from recouvrement.db.models import (
 )
 from recouvrement.domain.statuses import ActionType, InterventionKind
 from recouvrement.domain.worklist import WorklistSort
+from recouvrement.web.forms import page_field, parse_id
 
 ALL_COLLECTORS = "tous"
 # The « Type » filter: the action types, then alerts and promises (kinds without an action).
@@ -55,7 +56,7 @@ class WorklistFilterForm(forms.Form):
     charge = forms.ChoiceField(label="Chargé", required=False)
     type = forms.ChoiceField(label="Type", choices=TYPE_CHOICES, required=False)
     tri = forms.ChoiceField(label="Tri", choices=SORT_CHOICES, required=False)
-    page = forms.IntegerField(min_value=1, required=False)
+    page = page_field()
 
     def __init__(self, data, *, company: Company, today: date, own: Collaborator | None):
         super().__init__(data)
@@ -102,9 +103,12 @@ class BatchForm(forms.Form):
     retour = forms.CharField(required=False, max_length=2000)
 
     def __init__(self, data):
+        # Any row id: the view reads the rows within the user's company; what is no id (« abc »,
+        # a number beyond any row) selects nothing.
+        data = data.copy()
+        data.setlist("ids", [v for v in data.getlist("ids") if parse_id(v) is not None])
         super().__init__(data)
-        # Any integer: the view reads the rows within the user's company.
-        self.fields["ids"].choices = [(v, v) for v in data.getlist("ids") if v.isdigit()]
+        self.fields["ids"].choices = [(v, v) for v in data.getlist("ids")]
 
 
 class DossierOpeningForm(forms.Form):
@@ -136,7 +140,7 @@ class DossierOpeningForm(forms.Form):
         empty_label="Aucun",
     )
     summary = forms.CharField(
-        label="Résumé", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Résumé", max_length=100, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     receivables = forms.ModelMultipleChoiceField(
         queryset=Receivable.objects.none(),

@@ -8,14 +8,14 @@ from django.utils import timezone
 
 from recouvrement import services
 from recouvrement.db.models import Customer, Scenario
+from recouvrement.web.forms import parse_id
 from recouvrement.web.worklist.forms import DossierOpeningForm
 from recouvrement.web.workspace import current_workspace
 
 
 def _customer(company, value: str | None) -> Customer | None:
-    if not value or not value.isdigit():
-        return None
-    return Customer.objects.filter(company=company, pk=int(value)).first()
+    pk = parse_id(value)
+    return Customer.objects.filter(company=company, pk=pk).first() if pk else None
 
 
 @login_required

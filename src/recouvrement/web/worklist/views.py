@@ -17,6 +17,7 @@ from recouvrement.db.models import Intervention
 from recouvrement.db.worklist import WorklistPage, worklist_rows
 from recouvrement.domain.statuses import PRINTED_ACTIONS, InterventionStatus
 from recouvrement.services.letters import LETTERS_SKIPPED
+from recouvrement.web.forms import ignored_filters
 from recouvrement.web.worklist.forms import (
     ALL_COLLECTORS,
     BATCH_ACTIONS,
@@ -55,6 +56,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     own = workspace.collaborator if workspace.own_dossiers_by_default else None
     form = WorklistFilterForm(request.GET, company=workspace.company, today=today, own=own)
+    for ignored in ignored_filters(form):
+        messages.warning(request, ignored)
     filters = form.filters()
     page = _page(workspace, filters)
     rows = page.rows[:ROWS_PER_PAGE]
@@ -152,7 +155,8 @@ def _printable(rows: list[Intervention], workspace: Workspace) -> tuple[list, li
 
 def _back(form: BatchForm) -> str:
     target = form.cleaned_data.get("retour") if form.is_valid() else ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+    # A path of this site only: « 0 » or « dossier_list » would be taken for a view's name.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
         return target
     return reverse("worklist")
 
