@@ -116,7 +116,8 @@ def test_absurd_payment_terms_in_the_customers_file_reject_the_line(team, terms)
 
 def test_payment_terms_stored_before_they_were_bounded_stop_the_import_with_the_customer(team):
     customer = a_customer(team.company, code="C001")
-    Customer.objects.filter(pk=customer.pk).update(payment_terms_days=99_999_999_999)
+    # Stored before the bound (SQLite took any size; PostgreSQL's smallint up to 32 767).
+    Customer.objects.filter(pk=customer.pk).update(payment_terms_days=30_000)
 
     with pytest.raises(ValidationError) as refused:
         import_accounting_file(
@@ -124,7 +125,7 @@ def test_payment_terms_stored_before_they_were_bounded_stop_the_import_with_the_
         )
 
     assert refused.value.messages == [
-        "Client C001 : délai de paiement de 99999999999 jours hors des bornes (0 à 365 jours) ; "
+        "Client C001 : délai de paiement de 30000 jours hors des bornes (0 à 365 jours) ; "
         "corrigez-le dans « Structure › Clients », puis importez de nouveau."
     ]
     assert not Receivable.objects.exists()

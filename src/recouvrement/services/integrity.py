@@ -33,6 +33,7 @@ from recouvrement.db.models import (
 )
 from recouvrement.domain.journal_chain import GENESIS, Serialiser
 from recouvrement.domain.statuses import ActionType
+from recouvrement.services.journal import CHAINED_COLUMNS
 
 CHUNK = 20_000  # journal rows per query
 VERIFY_HINT = "Prévenez l'administrateur (commande « recouvrement verify »)."
@@ -111,20 +112,7 @@ def _journal_rows() -> Iterator[tuple]:
     text = "::text" if connection.vendor == "postgresql" else ""
     columns = ", ".join(
         quote(name) + (text if name in ("before", "after") else "")
-        for name in (
-            "id",
-            "company_id",
-            "dossier_id",
-            "intervention_id",
-            "at",
-            "user_id",
-            "action",
-            "message",
-            "before",
-            "after",
-            "previous_hash",
-            "hash",
-        )
+        for name in ("id", *CHAINED_COLUMNS)
     )
     sql = (
         f"SELECT {columns} FROM {quote(JournalEntry._meta.db_table)} "
