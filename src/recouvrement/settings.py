@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # O3: a signed-in session is renewed every few minutes of activity (web/sessions.py).
+    "recouvrement.web.sessions.SlidingSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -230,6 +232,6 @@ AXES_LOCKOUT_CALLABLE = "recouvrement.web.account.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "recouvrement.services.logins.client_address"
 AXES_ENABLE_ADMIN = False
 
-# --- Sessions end after RECOUVREMENT_SESSION_HOURS without a request (sliding expiry).
+# --- Sessions end after RECOUVREMENT_SESSION_HOURS without a request (sliding expiry, renewed
+# every 5 minutes of activity rather than written on every request: web/sessions.py).
 SESSION_COOKIE_AGE = int(float(os.environ.get("RECOUVREMENT_SESSION_HOURS", 8)) * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True

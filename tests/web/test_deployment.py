@@ -104,7 +104,6 @@ def test_behind_a_proxy_the_scheme_comes_from_x_forwarded_proto(monkeypatch, tmp
     assert conf["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
     assert conf["CSRF_TRUSTED_ORIGINS"] == [f"https://{SITE}", "https://autre.example.fr"]
     assert conf["SESSION_COOKIE_AGE"] == 2 * 60 * 60
-    assert conf["SESSION_SAVE_EVERY_REQUEST"] is True
 
 
 def test_the_session_lasts_8_hours_by_default(monkeypatch, tmp_path):
@@ -225,3 +224,23 @@ def test_activity_extends_the_session(client, team, settings):
     expires = _session(client).expire_date
     assert expires > timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
     assert client.cookies["sessionid"]["max-age"] == settings.SESSION_COOKIE_AGE
+
+
+def test_activity_renews_the_session_every_few_minutes_not_on_every_request(client, team):
+    from recouvrement.web.sessions import RENEW_AFTER
+
+    client.force_login(team.manager)
+    assert client.get(reverse("dossier_list")).status_code == 200  # renewed: first activity
+    renewed = _session(client).expire_date
+
+    assert client.get(reverse("dossier_list")).status_code == 200
+    assert _session(client).expire_date == renewed  # no write for a read a moment later
+
+    session = client.session
+    session["_renewed_at"] -= RENEW_AFTER  # as if the last renewal were 5 minutes old
+    session.save()
+    Session.objects.filter(pk=_session(client).pk).update(
+        expire_date=timezone.now() + timedelta(hours=1)
+    )
+    assert client.get(reverse("dossier_list")).status_code == 200
+    assert _session(client).expire_date > timezone.now() + timedelta(hours=7)
