@@ -199,3 +199,51 @@ def test_the_manager_opens_the_dossiers_of_late_customers_with_one_button(client
     assert late.dossiers.count() == 1
     client.force_login(team.collector_user)
     assert client.post(reverse("dossiers_open_overdue")).status_code == 403
+
+
+def test_the_search_ignores_accents_and_case_and_finds_invoices_contacts_and_phones(client, team):
+    from tests.builders import a_contact
+
+    lighting = a_customer(
+        team.company, name="Éclairage Cœur de Lyon", phone="04 78 42 17 30", email="compta@ecl.fr"
+    )
+    a_contact(lighting, last_name="Pétain-Lefèvre", first_name="Hélène", phone="06.12.34.56.78")
+    invoice = a_receivable(lighting)
+    wanted = a_dossier(lighting, user=team.manager, receivables=[invoice])
+    other = a_dossier(a_customer(team.company, name="Martin SA"), user=team.manager)
+    client.force_login(team.manager)
+
+    def found(q: str) -> bool:
+        page = client.get(reverse("dossier_list"), {"q": q}).content.decode()
+        assert other.number not in page, q
+        return wanted.number in page
+
+    for q in (
+        "eclairage",  # accents and case ignored
+        "ÉCLAIRAGE",
+        "coeur",  # the ligature « œ »
+        invoice.reference.lower(),  # an invoice number of the dossier
+        "lefevre",  # a contact's name, without its accents
+        "helene",
+        "compta@ecl",  # the client's e-mail
+        "0478421730",  # the client's phone, typed without its spaces
+        "04 78 42",
+        "06 12 34",  # the contact's phone, written with dots
+    ):
+        assert found(q), q
+    assert not found("eclairages")
+    assert not found("0999")
+
+
+def test_a_search_says_its_scope_and_offers_every_dossier_when_mine_hold_nothing(client, team):
+    theirs = a_dossier(a_customer(team.company, name="Éclairage Rhône"), user=team.manager)
+    client.force_login(team.collector_user)  # sees « Mes dossiers » first
+
+    mine = client.get(reverse("dossier_list"), {"q": "eclairage"}).content.decode()
+    everywhere = client.get(reverse("dossier_list"), {"q": "eclairage", "all": "1"})
+
+    assert theirs.number not in mine
+    assert "Recherche de « eclairage » dans « Mes dossiers »" in mine
+    assert "chercher dans tous les dossiers" in mine and "all=1" in mine
+    page = everywhere.content.decode()
+    assert theirs.number in page and "dans tous les dossiers." in page

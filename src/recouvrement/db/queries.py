@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import (
     DecimalField,
+    Exists,
     Expression,
     ExpressionWrapper,
     F,
@@ -21,10 +22,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from recouvrement.db.functions import SearchKey, phone_digits
 from recouvrement.db.models import (
     Allocation,
     Collaborator,
     Company,
+    Contact,
     Dossier,
     DossierReceivable,
     EcbRate,
@@ -44,6 +47,7 @@ from recouvrement.domain.customers import CustomerKind
 from recouvrement.domain.penalties import late_paid_penalties, receivable_due
 from recouvrement.domain.rules import RuleViolation
 from recouvrement.domain.statuses import ActionType, DossierStatus, InterventionStatus
+from recouvrement.domain.text import digits, search_key
 
 # The dossier list's sorts (column headers), each ending with the number: a stable order.
 DOSSIER_ORDERS = {
@@ -157,12 +161,39 @@ def dossier_rows(
     if collector is not None:
         rows = rows.filter(collector=collector)
     if search := search.strip():
-        rows = rows.filter(
-            Q(number__icontains=search)
-            | Q(customer__code__icontains=search)
-            | Q(customer__name__icontains=search)
-        )
+        rows = rows.alias(
+            customer_name_key=SearchKey("customer__name"),
+            customer_phone=phone_digits("customer__phone"),
+        ).filter(search_filter(search))
     return rows
+
+
+def search_filter(search: str) -> Q:
+    """Dossiers found by `search`, accents and case ignored: the dossier number, the client's
+    code, name, e-mail or phone, an invoice number of the dossier, a contact's name, e-mail or
+    phone (a phone whatever its spaces or dots). The rows carry the aliases `dossier_rows`
+    adds (`customer_name_key`, `customer_phone`)."""
+    key = search_key(search)
+    contacts = Contact.objects.annotate(
+        last=SearchKey("last_name"), first=SearchKey("first_name")
+    ).filter(customer_id=OuterRef("customer_id"))
+    by_contact = Q(last__contains=key) | Q(first__contains=key) | Q(email__icontains=search)
+    invoices = DossierReceivable.objects.filter(
+        dossier_id=OuterRef("pk"), receivable__reference__icontains=search
+    )
+    found = (
+        Q(number__icontains=search)
+        | Q(customer__code__icontains=search)
+        | Q(customer_name_key__contains=key)
+        | Q(customer__email__icontains=search)
+        | Exists(invoices)
+    )
+    number = digits(search)
+    if len(number) >= 4 and len(number) * 2 >= len(search.replace(" ", "")):  # a phone number
+        found |= Q(customer_phone__contains=number)
+        by_contact |= Q(phone_digits__contains=number)
+        contacts = contacts.annotate(phone_digits=phone_digits("phone"))
+    return found | Q(Exists(contacts.filter(by_contact)))
 
 
 @dataclass(frozen=True)

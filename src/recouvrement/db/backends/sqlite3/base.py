@@ -1,4 +1,5 @@
-"""SQLite backend: Django's, with `recouvrement_wiping()` for the append-only triggers.
+"""SQLite backend: Django's, with `recouvrement_wiping()` for the append-only triggers and
+`recouvrement_search_key()` for the searches (db/functions.py).
 
 Journal rows and attached documents can never be deleted (M9, S10), except when the whole
 database is wiped by `flush` (tests, `recouvrement manage flush`) — as PostgreSQL's TRUNCATE
@@ -13,6 +14,13 @@ import os
 from pathlib import Path
 
 from django.db.backends.sqlite3 import base, operations
+
+from recouvrement.db.functions import SEARCH_KEY
+from recouvrement.domain.text import search_key
+
+
+def _search_key(text: str | None) -> str | None:
+    return None if text is None else search_key(text)
 
 
 class DatabaseOperations(operations.DatabaseOperations):
@@ -44,4 +52,5 @@ class DatabaseWrapper(base.DatabaseWrapper):
         create_owner_only(conn_params["database"])
         connection = super().get_new_connection(conn_params)
         connection.create_function("recouvrement_wiping", 0, lambda: self.wiping)
+        connection.create_function(SEARCH_KEY, 1, _search_key, deterministic=True)
         return connection
