@@ -226,3 +226,20 @@ def test_the_historique_tab_shows_the_journal_newest_first(client, team):
     history = html[html.index('id="historique"') :]
     assert "Historique" in html
     assert history.index("A faire → Réalisée") < history.index(f"Dossier {dossier.number} ouvert")
+
+
+def test_the_dossier_header_puts_the_debtor_at_hand_phone_and_e_mail_links(client, team):
+    customer = a_customer(team.company, phone="04 78 42 17 30", email="compta@perrin.fr")
+    contact = a_contact(customer, phone="+33 6 12 34 56 78", email="b.perrin@perrin.fr")
+    dossier = a_dossier(customer, user=team.manager, contact=contact)
+    bare = a_dossier(a_customer(team.company), user=team.manager)
+    client.force_login(team.collector_user)
+
+    page = client.get(reverse("dossier_detail", args=[dossier.pk])).content.decode()
+    empty = client.get(reverse("dossier_detail", args=[bare.pk])).content.decode()
+
+    assert '<a href="tel:+33612345678">+33 6 12 34 56 78</a>' in page
+    assert '<a href="tel:0478421730">04 78 42 17 30</a>' in page
+    assert '<a href="mailto:b.perrin@perrin.fr">b.perrin@perrin.fr</a>' in page
+    assert '<a href="mailto:compta@perrin.fr">compta@perrin.fr</a>' in page
+    assert "tel:" not in empty and "mailto:" not in empty

@@ -38,3 +38,10 @@ def person(user) -> str:
 def attached(intervention: Intervention) -> AttachedDocument | None:
     """The intervention's document (S10), or None; the reverse one-to-one raises otherwise."""
     return getattr(intervention, "document", None)
+
+
+@register.filter
+def tel_href(phone: str) -> str:
+    """A `tel:` address for a phone number as typed: « 04 78 42 17 30 » → « tel:0478421730 »."""
+    kept = "".join(c for c in phone if c.isascii() and (c.isdigit() or c == "+"))
+    return f"tel:{kept}"
