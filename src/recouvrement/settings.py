@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "recouvrement.web.context.workspace",
+                "recouvrement.web.today.today_items",
                 "recouvrement.web.structure.rates.rates_banner",
             ],
         },

@@ -102,10 +102,14 @@ def test_the_main_pages_work_in_chromium_with_no_csp_violation(
     for box in page.locator("input[name=ids]").all():
         expect(box).to_be_checked()
 
-    # « Nouveau dossier »: choosing the customer swaps the form in (htmx, hx-push-url).
+    # « Nouveau dossier »: the client picker searches as one types (htmx, accents ignored);
+    # choosing the customer swaps the form in (hx-push-url).
     page.get_by_role("link", name="Nouveau dossier").click()
     with _htmx(page):
-        page.get_by_label("Client").select_option(label=f"{customer.code} — Boulangerie Durand")
+        page.locator("#client-search").fill("boulangerie")
+    matches = page.locator("#client-matches")
+    with _htmx(page):
+        matches.get_by_role("link", name=f"{customer.code} Boulangerie Durand").click()
     expect(page.get_by_role("heading", name="Dossier", exact=True)).to_be_visible()
 
     # The print window: the preview PDF in its frame, then « Imprimer », the printed PDF.

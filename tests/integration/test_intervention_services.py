@@ -73,7 +73,11 @@ def test_a_collector_may_not_set_a_done_intervention_back_to_todo_but_a_manager_
 
     with pytest.raises(ValidationError, match="Seul un responsable"):
         services.set_intervention_status(intervention, TODO, today=TODAY, user=team.collector_user)
-    services.set_intervention_status(intervention, TODO, today=TODAY, user=team.manager)
+    with pytest.raises(ValidationError, match="Remettre A faire"):  # the undo asks a reason
+        services.set_intervention_status(intervention, TODO, today=TODAY, user=team.manager)
+    services.reopen_intervention(
+        intervention, reason="Erreur de saisie", user=team.manager, today=TODAY
+    )
 
     intervention.refresh_from_db()
     assert intervention.status == TODO

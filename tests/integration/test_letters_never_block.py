@@ -1,5 +1,5 @@
 """One failure never blocks the others (issue 11 §5): `recouvrement letters`, `prepare`, the
-print window and the worklist's « Imprimer » leave out a dossier that cannot be computed (a
+print window and the worklist's « Exécuter » leave out a dossier that cannot be computed (a
 legal rate not entered, no postal address), say which and why in French, and print the rest."""
 
 import html
@@ -146,7 +146,7 @@ def test_the_print_window_says_why_and_never_fails(client, team, three_letters, 
     assert not PrintBatch.objects.exists()
 
 
-def test_imprimer_on_the_worklist_prints_the_others_and_names_each_one_left_out(
+def test_executer_on_the_worklist_prints_the_others_and_names_each_one_left_out(
     client, team, three_letters, monkeypatch
 ):
     printable, consumer, nowhere = three_letters
@@ -154,21 +154,21 @@ def test_imprimer_on_the_worklist_prints_the_others_and_names_each_one_left_out(
     client.force_login(team.collector_user)
     ids = [letter_of(d).pk for d in three_letters]
 
-    response = client.post(reverse("worklist_batch"), {"action": "imprimer", "ids": ids})
+    response = client.post(reverse("worklist_batch"), {"action": "executer", "ids": ids})
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     text = text_of(response.content)
     assert "Boulangerie Martin" in text and "Jeanne Petit" not in text
-    report = [str(m) for m in client.get(reverse("worklist")).context["messages"]]
-    assert "1 courrier(s) imprimé(s)." in report
-    assert any(consumer.number in line and MISSING_RATE in line for line in report)
-    assert any(nowhere.number in line and NO_ADDRESS in line for line in report)
+    summary = client.get(reverse("worklist")).context["batch"].summary
+    assert summary.line == "1 courrier imprimé, 2 actions refusées"
+    assert any(consumer.number in line and MISSING_RATE in line for line in summary.refused)
+    assert any(nowhere.number in line and NO_ADDRESS in line for line in summary.refused)
     assert letter_of(printable).status == InterventionStatus.DONE
     assert letter_of(consumer).status == InterventionStatus.TODO
 
 
-def test_imprimer_with_only_letters_left_out_reports_them_and_prints_nothing(
+def test_executer_with_only_letters_left_out_reports_them_and_prints_nothing(
     client, team, three_letters, monkeypatch
 ):
     _, consumer, nowhere = three_letters
@@ -177,13 +177,14 @@ def test_imprimer_with_only_letters_left_out_reports_them_and_prints_nothing(
     ids = [letter_of(consumer).pk, letter_of(nowhere).pk]
 
     response = client.post(
-        reverse("worklist_batch"), {"action": "imprimer", "ids": ids}, follow=True
+        reverse("worklist_batch"), {"action": "executer", "ids": ids}, follow=True
     )
 
     assert response.status_code == 200
-    report = [str(m) for m in response.context["messages"]]
-    assert any(consumer.number in line and MISSING_RATE in line for line in report)
-    assert any(nowhere.number in line and NO_ADDRESS in line for line in report)
+    summary = response.context["batch"].summary
+    assert summary.line == "2 actions refusées"
+    assert any(consumer.number in line and MISSING_RATE in line for line in summary.refused)
+    assert any(nowhere.number in line and NO_ADDRESS in line for line in summary.refused)
     assert not PrintBatch.objects.exists()
 
 

@@ -118,7 +118,11 @@ def test_a_row_set_back_to_todo_takes_its_dossiers_current_priority(team, dossie
     services.set_intervention_status(row, InterventionStatus.DONE, today=TODAY, user=team.manager)
     services.assign_dossier(dossiers["martin-3"], user=team.manager, priority=1)
 
-    services.set_intervention_status(row, InterventionStatus.TODO, today=TODAY, user=team.manager)
+    with pytest.raises(ValidationError, match="Remettre A faire"):  # never without a reason
+        services.set_intervention_status(
+            row, InterventionStatus.TODO, today=TODAY, user=team.manager
+        )
+    services.reopen_intervention(row, reason="Appel non abouti", user=team.manager, today=TODAY)
 
     row.refresh_from_db()
     assert row.queue_priority == 1

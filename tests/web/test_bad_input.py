@@ -324,7 +324,7 @@ def test_a_control_character_in_a_comment_is_refused_naming_the_field(browser, t
 @pytest.mark.parametrize("ids", [HUGE, str(2**63), "abc", "²"])
 def test_a_batch_on_ids_no_row_has_selects_nothing(browser, team, ids):
     response = browser.post(
-        reverse("worklist_batch"), {"action": "preparer", "ids": ids}, follow=True
+        reverse("worklist_batch"), {"action": "executer", "ids": ids}, follow=True
     )
 
     assert response.status_code == 200
@@ -333,7 +333,7 @@ def test_a_batch_on_ids_no_row_has_selects_nothing(browser, team, ids):
 
 @pytest.mark.parametrize("back", ["0", "dossier_list", "https://ailleurs.example/", "//x"])
 def test_a_batch_returns_to_the_worklist_when_the_way_back_is_not_a_path(browser, team, back):
-    response = browser.post(reverse("worklist_batch"), {"action": "preparer", "retour": back})
+    response = browser.post(reverse("worklist_batch"), {"action": "executer", "retour": back})
 
     assert response.status_code == 302
     assert response["Location"] == reverse("worklist")

@@ -181,24 +181,35 @@ def test_the_list_filters_by_chargé_and_priority_and_sorts_by_balance(client, t
 
     by_collector = client.get(url, {"charge": team.other_collector.pk}).content.decode()
     by_priority = client.get(url, {"priorite": 1}).content.decode()
-    by_balance = client.get(url, {"tri": "solde"}).content.decode()
+    by_balance = client.get(url, {"tri": "-solde"}).content.decode()
 
     assert "Petit Client" in by_collector and "Gros Client" not in by_collector
     assert "Gros Client" in by_priority and "Petit Client" not in by_priority
     assert by_balance.index("Gros Client") < by_balance.index("Petit Client")
 
 
-def test_the_manager_opens_the_dossiers_of_late_customers_with_one_button(client, team):
+def test_the_manager_opens_the_dossiers_of_late_customers_after_a_preview(client, team):
     late = a_customer(team.company, name="Client En Retard")
     a_receivable(late, "700.00", date(2026, 9, 1))
     client.force_login(team.manager)
+    url = reverse("dossiers_open_overdue")
 
-    response = client.post(reverse("dossiers_open_overdue"), follow=True)
+    preview = client.get(url)
+    response = client.post(
+        url,
+        {
+            "confirmer": "1",
+            "apercu": preview.context["form"]["apercu"].value(),
+            "charge_defaut": team.collector.pk,
+        },
+        follow=True,
+    )
 
+    assert "Client En Retard" in preview.content.decode()
     assert "1 dossier ouvert." in response.content.decode()
-    assert late.dossiers.count() == 1
+    assert late.dossiers.get().collector == team.collector
     client.force_login(team.collector_user)
-    assert client.post(reverse("dossiers_open_overdue")).status_code == 403
+    assert client.post(url).status_code == 403
 
 
 def test_the_search_ignores_accents_and_case_and_finds_invoices_contacts_and_phones(client, team):

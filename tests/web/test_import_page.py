@@ -404,9 +404,17 @@ def test_after_an_import_the_overdue_echeances_nobody_follows_are_one_click_away
     page = client.get(result).content.decode()
     assert "Retards sans dossier" in page
     assert "2 clients ont des échéances échues (2\u202f037,12\u00a0€)" in page
-    assert f'action="{reverse("dossiers_open_overdue")}"' in page
+    assert reverse("dossiers_open_overdue") in page
+    opening = client.get(reverse("dossiers_open_overdue"))  # the preview, then the confirmation
 
-    client.post(reverse("dossiers_open_overdue"))
+    client.post(
+        reverse("dossiers_open_overdue"),
+        {
+            "confirmer": "1",
+            "apercu": opening.context["form"]["apercu"].value(),
+            "charge_defaut": team.collector.pk,
+        },
+    )
 
     assert Dossier.objects.filter(company=team.company).count() == 2
     assert "Retards sans dossier" not in client.get(result).content.decode()

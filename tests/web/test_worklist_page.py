@@ -9,7 +9,7 @@ from django.utils import timezone
 from recouvrement import services
 from recouvrement.db.models import Intervention, PrintedLetter
 from recouvrement.domain.statuses import ActionType, InterventionKind, InterventionStatus
-from tests.builders import a_company, a_customer, a_dossier, a_receivable, a_scenario
+from tests.builders import a_company, a_customer, a_dossier, a_receivable
 from tests.web.pages import table_headers
 
 WORKLIST_COLUMNS = [
@@ -198,7 +198,7 @@ def test_marquer_realisee_marks_the_selected_actions_done(client, team):
     second.refresh_from_db()
     assert (first.status, second.status) == (InterventionStatus.DONE, InterventionStatus.DONE)
     assert _labels(response) == []
-    assert "« Appel 1 » : Réalisée." in response.content.decode()
+    assert response.context["batch"].summary.line == "2 actions réalisées"
 
 
 def test_another_collectors_row_is_refused_and_left_unchanged(client, team):
@@ -218,40 +218,13 @@ def test_another_collectors_row_is_refused_and_left_unchanged(client, team):
     assert "suivi par un autre chargé de recouvrement" in response.content.decode()
 
 
-def test_preparer_creates_the_next_step_and_reports_a_refusal_per_dossier(client, team):
-    scenario = a_scenario(team.company)
-    dossier = _dossier(team, scenario=scenario)
-    first_step = dossier.interventions.get()
-    services.set_intervention_status(
-        first_step, InterventionStatus.DONE, today=OPENED, user=team.manager
-    )
-    alert = _action(dossier, team.manager, label="Relancer", kind=InterventionKind.ALERT)
-    busy = _dossier(team, scenario=scenario)  # its first step is still « A faire »
-    client.force_login(team.collector_user)
-
-    response = client.post(
-        reverse("worklist_batch"),
-        {"action": "preparer", "ids": [alert.pk, busy.interventions.get().pk]},
-        follow=True,
-    )
-
-    created = dossier.interventions.get(step__order=2)
-    assert created.status == InterventionStatus.TODO
-    page = response.content.decode()
-    assert f"{dossier.number} : « Téléphone » préparée pour le" in page
-    assert f"{busy.number} :" in page
-    assert busy.interventions.count() == 1
-
-
-def test_imprimer_returns_one_pdf_marks_the_letters_done_and_skips_the_other_rows(
-    client, team, documents
-):
+def test_executer_returns_one_pdf_of_the_letters_and_marks_the_phone_done(client, team, documents):
     letter = _action(_dossier(team), team.manager, label="Lettre", action_type=ActionType.LETTER)
     phone = _action(_dossier(team), team.manager, label="Appel")
     client.force_login(team.collector_user)
 
     response = client.post(
-        reverse("worklist_batch"), {"action": "imprimer", "ids": [letter.pk, phone.pk]}
+        reverse("worklist_batch"), {"action": "executer", "ids": [letter.pk, phone.pk]}
     )
 
     assert response.status_code == 200
@@ -262,12 +235,12 @@ def test_imprimer_returns_one_pdf_marks_the_letters_done_and_skips_the_other_row
     phone.refresh_from_db()
     assert letter.status == InterventionStatus.DONE
     assert PrintedLetter.objects.filter(intervention=letter).exists()
-    assert phone.status == InterventionStatus.TODO
-    report = [str(m) for m in client.get(reverse("worklist")).context["messages"]]
-    assert any("ce n'est pas un courrier" in line for line in report)
+    assert phone.status == InterventionStatus.DONE
+    summary = client.get(reverse("worklist")).context["batch"].summary
+    assert summary.line == "1 courrier imprimé, 1 action réalisée"
 
 
-def test_imprimer_refuses_another_collectors_letter_and_prints_nothing_for_it(client, team):
+def test_executer_refuses_another_collectors_letter_and_prints_nothing_for_it(client, team):
     other = _action(
         _dossier(team, team.other_collector),
         team.manager,
@@ -277,12 +250,13 @@ def test_imprimer_refuses_another_collectors_letter_and_prints_nothing_for_it(cl
     client.force_login(team.collector_user)
 
     response = client.post(
-        reverse("worklist_batch"), {"action": "imprimer", "ids": [other.pk]}, follow=True
+        reverse("worklist_batch"), {"action": "executer", "ids": [other.pk]}, follow=True
     )
 
     other.refresh_from_db()
     assert other.status == InterventionStatus.TODO
     assert "suivi par un autre chargé de recouvrement" in response.content.decode()
+    assert not PrintedLetter.objects.exists()
 
 
 def test_the_page_links_to_the_opening_of_a_dossier(client, team):

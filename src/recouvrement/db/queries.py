@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from recouvrement.db.dossier_list import DEFAULT_DOSSIER_ORDER, dossier_order
 from recouvrement.db.functions import SearchKey, phone_digits
 from recouvrement.db.models import (
     Allocation,
@@ -49,13 +50,6 @@ from recouvrement.domain.rules import RuleViolation
 from recouvrement.domain.statuses import ActionType, DossierStatus, InterventionStatus
 from recouvrement.domain.text import digits, search_key
 
-# The dossier list's sorts (column headers), each ending with the number: a stable order.
-DOSSIER_ORDERS = {
-    "date": ("-start_date", "-number"),
-    "priorite": ("priority", "-start_date", "-number"),
-    "client": ("customer__name", "-number"),
-    "solde": ("-balance", "-number"),
-}
 TIMELINE_LENGTH = 200  # the dossier page shows the latest changes; the journal keeps all
 
 # Wider than a MoneyField: a sum of many amounts must not overflow.
@@ -63,14 +57,15 @@ TOTAL = DecimalField(max_digits=16, decimal_places=2)
 _ZERO = Value(Decimal("0.00"), output_field=TOTAL)
 
 
-def _total_per_dossier(rows: QuerySet, amount: Expression) -> Coalesce:
-    """`SUM(amount)` over `rows` of the outer dossier, as a correlated subquery.
+def _total_per_dossier(rows: QuerySet, amount: Expression, dossier: str = "pk") -> Coalesce:
+    """`SUM(amount)` over `rows` of the outer dossier (the outer query's `dossier` column),
+    as a correlated subquery.
 
     A subquery per figure rather than joins: joining the échéances and the interventions
     together would multiply each amount by the number of rows of the other table.
     """
     total = (
-        rows.filter(dossier=OuterRef("pk"))
+        rows.filter(dossier=OuterRef(dossier))
         .order_by()
         .values("dossier")
         .annotate(total=Sum(amount, output_field=TOTAL))
@@ -79,13 +74,13 @@ def _total_per_dossier(rows: QuerySet, amount: Expression) -> Coalesce:
     return Coalesce(Subquery(total, output_field=TOTAL), _ZERO, output_field=TOTAL)
 
 
-def _charges() -> ExpressionWrapper:
+def _charges(dossier: str = "pk") -> ExpressionWrapper:
     """« Frais et pénalités » of the outer dossier: the rule of domain.balances, in SQL — the
     interventions done only (`CHARGED_STATUSES`), their fees add up, the latest penalty."""
     charged = Intervention.objects.filter(status__in=CHARGED_STATUSES)
     latest_penalty = Coalesce(
         Subquery(
-            charged.filter(dossier=OuterRef("pk"), penalty_amount__gt=0)
+            charged.filter(dossier=OuterRef(dossier), penalty_amount__gt=0)
             .order_by("-planned_date", "-pk")
             .values("penalty_amount")[:1],
             output_field=TOTAL,
@@ -94,8 +89,18 @@ def _charges() -> ExpressionWrapper:
         output_field=TOTAL,
     )
     return ExpressionWrapper(
-        _total_per_dossier(charged, F("fee_amount")) + latest_penalty, output_field=TOTAL
+        _total_per_dossier(charged, F("fee_amount"), dossier) + latest_penalty,
+        output_field=TOTAL,
     )
+
+
+def dossier_balance(dossier: str = "pk") -> ExpressionWrapper:
+    """« Solde » of the outer query's dossier (its `dossier` column): open amount plus « Frais
+    et pénalités », as `dossier_rows` and `dossier_balances` count it."""
+    open_amount = _total_per_dossier(
+        DossierReceivable.objects.all(), F("receivable__open_amount"), dossier
+    )
+    return ExpressionWrapper(open_amount + _charges(dossier), output_field=TOTAL)
 
 
 def dossier_balances(dossier_ids: Iterable[int]) -> dict[int, Decimal]:
@@ -133,7 +138,7 @@ def dossier_rows(
     collector: Collaborator | int | None = None,
     priority: int | None = None,
     search: str = "",
-    order: str = "date",
+    order: str = DEFAULT_DOSSIER_ORDER,
 ) -> QuerySet[Dossier]:
     """The dossier list: client, chargé and the figures « Factures », « Règlements », « Solde ».
 
@@ -152,7 +157,7 @@ def dossier_rows(
             payments=F("invoices") - F("open_total"),
             balance=F("open_total") + F("charges"),
         )
-        .order_by(*DOSSIER_ORDERS.get(order, DOSSIER_ORDERS["date"]))
+        .order_by(*dossier_order(order))
     )
     if priority is not None:
         rows = rows.filter(priority=priority)

@@ -13,18 +13,46 @@ class WorklistSort(StrEnum):
     PRIORITY = "priority"
     COLLECTOR = "collector"
     DATE = "date"
+    DOSSIER = "dossier"
+    CUSTOMER = "customer"
+    STEP = "step"
+    TYPE = "type"
+    BALANCE = "balance"
 
     @property
     def label(self) -> str:
-        return {"priority": "Priorité", "collector": "Chargé", "date": "Date prévue"}[self]
+        return _SORT_LABELS[self]
+
+    @property
+    def is_indexed(self) -> bool:
+        """The order S9 names (priority, chargé, date): a database index gives its first page
+        without sorting the rows « A faire », both ways. The other columns sort them all."""
+        return self in (WorklistSort.PRIORITY, WorklistSort.COLLECTOR, WorklistSort.DATE)
 
 
-# The orders « Gestion des actions » offers (S9: by priority and/or chargé, or by date). Each
-# ends with the date, so a page always holds the same rows; each has its database index.
+_SORT_LABELS = {
+    WorklistSort.PRIORITY: "Priorité",
+    WorklistSort.COLLECTOR: "Chargé",
+    WorklistSort.DATE: "Date prévue",
+    WorklistSort.DOSSIER: "Dossier",
+    WorklistSort.CUSTOMER: "Client",
+    WorklistSort.STEP: "Étape",
+    WorklistSort.TYPE: "Type",
+    WorklistSort.BALANCE: "Solde",
+}
+
+# The orders « Gestion des actions » offers: S9's (by priority and/or chargé, or by date) and one
+# per other column. The query ends each with the row's id, so a page always holds the same rows;
+# read backwards, each gives the descending order.
 ORDERS: dict[WorklistSort, tuple[WorklistSort, ...]] = {
     WorklistSort.PRIORITY: (WorklistSort.PRIORITY, WorklistSort.COLLECTOR, WorklistSort.DATE),
     WorklistSort.COLLECTOR: (WorklistSort.COLLECTOR, WorklistSort.PRIORITY, WorklistSort.DATE),
     WorklistSort.DATE: (WorklistSort.DATE,),
+    WorklistSort.DOSSIER: (WorklistSort.DOSSIER, WorklistSort.DATE),
+    WorklistSort.CUSTOMER: (WorklistSort.CUSTOMER, WorklistSort.DOSSIER, WorklistSort.DATE),
+    WorklistSort.STEP: (WorklistSort.STEP, WorklistSort.DOSSIER, WorklistSort.DATE),
+    WorklistSort.TYPE: (WorklistSort.TYPE, WorklistSort.DOSSIER, WorklistSort.DATE),
+    WorklistSort.BALANCE: (WorklistSort.BALANCE, WorklistSort.DOSSIER, WorklistSort.DATE),
 }
 DEFAULT_SORT = ORDERS[WorklistSort.PRIORITY]
 

@@ -8,12 +8,14 @@ from recouvrement.services.batch import PrepareSummary, prepare_due
 from recouvrement.services.companies import set_up_company
 from recouvrement.services.company_settings import CompanySettings, save_company_settings
 from recouvrement.services.customer_import import import_customers_file
+from recouvrement.services.dossier_changes import DossierChanges, update_dossier
 from recouvrement.services.dossiers import assign_dossier, close_dossier, open_dossier
 from recouvrement.services.import_files import (
     import_stored_file,
     save_csv_mapping,
     store_accounting_file,
 )
+from recouvrement.services.intervention_undo import reopen_intervention
 from recouvrement.services.interventions import (
     attach_document,
     create_intervention,
@@ -28,38 +30,60 @@ from recouvrement.services.letters import (
     print_letters,
     save_letter_template,
 )
-from recouvrement.services.opening import OpeningSummary, open_overdue_dossiers
+from recouvrement.services.opening import (
+    OpeningSummary,
+    open_overdue_dossiers,
+    overdue_opening_preview,
+)
+from recouvrement.services.outbox_actions import cancel_email, queue_email, send_email_now
 from recouvrement.services.penalties import set_contractual_rate
 from recouvrement.services.rates import add_rate
 from recouvrement.services.scenarios import StepInput, create_scenario
+from recouvrement.services.worklist_actions import (
+    SelectionSummary,
+    execute_selection,
+    mark_selection,
+    reassign_selection,
+)
 
 __all__ = [
     "CompanySettings",
+    "DossierChanges",
     "OpeningSummary",
     "PrepareSummary",
     "PrintResult",
+    "SelectionSummary",
     "StepInput",
     "add_rate",
     "assign_dossier",
     "attach_document",
+    "cancel_email",
     "close_dossier",
     "create_intervention",
     "create_scenario",
     "delete_intervention",
+    "execute_selection",
     "import_customers_file",
     "import_stored_file",
+    "mark_selection",
     "open_dossier",
     "open_overdue_dossiers",
+    "overdue_opening_preview",
     "prepare_due",
     "prepare_next_intervention",
     "print_due_letters",
     "print_letters",
+    "queue_email",
+    "reassign_selection",
+    "reopen_intervention",
     "save_company_settings",
     "save_csv_mapping",
     "save_letter_template",
+    "send_email_now",
     "set_contractual_rate",
     "set_intervention_status",
     "set_up_company",
     "store_accounting_file",
+    "update_dossier",
     "update_intervention",
 ]

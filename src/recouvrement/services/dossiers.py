@@ -125,6 +125,11 @@ def open_dossier(
     if not 1 <= priority <= 5:
         raise RuleViolation("La priorité va de 1 (la plus haute) à 5.", "priority_out_of_range")
     receivables = list(receivables)
+    if not receivables:  # each échéance is still owed (below): the dossier is never 0 €
+        raise RuleViolation(
+            "Un dossier suit au moins une échéance due : choisissez-en au moins une.",
+            "dossier_without_receivable",
+        )
     _check_receivables(customer, receivables)
     check_text(Dossier, {"summary": summary, "comment": comment})
 
@@ -175,6 +180,7 @@ def close_dossier(
     require_change(user, dossier)
     check_dossier_transition(DossierStatus(dossier.status), DossierStatus.CLOSED)
     _check_same_company(dossier.company, resolution)
+    check_text(Dossier, {"result": result})
     before = snapshot(dossier, DOSSIER_FIELDS)
     at = timezone.now()
     entries = [

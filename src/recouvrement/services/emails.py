@@ -260,13 +260,15 @@ def _compose(intervention_id: int, today: date) -> _Composed:
     )
     [letter] = compose_letters([intervention], today=today)
     rendered = render([letter.content])  # a rendering failure: ValidationError
-    dossier = intervention.dossier
+    return _Composed(letter, rendered, *email_text(letter))
+
+
+def email_text(letter: Letter) -> tuple[str, str, str]:
+    """The e-mail's subject, body and attachment's name for this letter (LETTERS.md §4)."""
     subject, body = compose_text(
         DEFAULT_EMAIL.parsed(), letter.context, {"objet_du_courrier": letter.content.subject_text}
     )
-    return _Composed(
-        letter, rendered, subject, body, attachment_name(dossier.number, letter.template.name)
-    )
+    return subject, body, attachment_name(letter.intervention.dossier.number, letter.template.name)
 
 
 def _send(row: OutgoingEmail, now: datetime, connection: BaseEmailBackend) -> Result:

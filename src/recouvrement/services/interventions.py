@@ -90,14 +90,17 @@ def set_intervention_status(
         kind=current.kind_enum,
         another_step_todo=another_step_todo,
     )
+    if target is InterventionStatus.TODO and current.status_enum is not InterventionStatus.TODO:
+        raise RuleViolation(
+            "Pour remettre une action « A faire », utilisez « Remettre A faire… » "
+            "(responsable recouvrement, avec une raison).",
+            "reopen_needs_reason",
+        )
     before = snapshot(current, INTERVENTION_FIELDS)
     current.status = target
-    current.done_date = None if target is InterventionStatus.TODO else today
+    current.done_date = today
     if user is not None:
         current.user = user
-    if target is InterventionStatus.TODO:
-        for name, value in queue_fields(dossier).items():
-            setattr(current, name, value)
     current.save()
     old, new = changed(before, snapshot(current, INTERVENTION_FIELDS))
     record(
@@ -276,13 +279,14 @@ def delete_intervention(intervention: Intervention, *, user: AbstractBaseUser | 
             "intervention_has_letter",
         )
     queued = OutgoingEmail.objects.filter(intervention=current)
-    if queued.exclude(status=OutgoingEmail.Status.PENDING).exists():
+    unsent = [OutgoingEmail.Status.PENDING, OutgoingEmail.Status.CANCELLED]
+    if queued.exclude(status__in=unsent).exists():
         raise RuleViolation(
             "Un e-mail de cette intervention est parti ou en cours d'envoi : elle ne peut pas "
             "être supprimée.",
             "intervention_has_email",
         )
-    queued.delete()  # not sent yet: deleting the step cancels it
+    queued.delete()  # not sent (waiting or cancelled): deleting the step cancels it
     before = snapshot(current, INTERVENTION_FIELDS)
     record(
         dossier,

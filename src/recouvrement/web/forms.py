@@ -3,6 +3,7 @@ within what the database can hold, filters ignored with a French message, tamper
 refused in French. Never a 500, never a value cut to fit."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 
 # Row ids are 64-bit integers on every engine; a larger one names no row (SQLite would raise
@@ -59,3 +60,18 @@ def tampered_formset(formset: forms.BaseFormSet, what: str) -> str | None:
             "rechargez la page."
         )
     return None
+
+
+class ReceivablesField(forms.ModelMultipleChoiceField):
+    """Échéances ticked by id; an id no row can have (« abc », 2**63) is refused in French
+    before it reaches the database (an IN list is not range-checked: OverflowError)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if parse_id(pk) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)

@@ -6,15 +6,18 @@ from recouvrement.domain.permissions import may_manage
 from recouvrement.domain.statuses import Role
 
 # Pages only a « Responsable recouvrement » may open: not offered to the others.
-MANAGER_ONLY = frozenset({"import_upload", "user_list", "journal_list"})
+MANAGER_ONLY = frozenset({"import_upload", "user_list", "journal_list", "outbox_list"})
 
 MENU = (
     (
         "Traitement › Recouvrement",
         (
+            # Its count of alerts and promises due: `web.today` (`today_items.count`).
+            ("today", "Aujourd'hui", ("today",)),
             ("dossier_list", "Dossiers de recouvrement", ("dossier_",)),
             ("worklist", "Gestion des actions", ("worklist",)),
             ("import_upload", "Importer", ("import_",)),
+            ("outbox_list", "Envois", ("outbox_",)),
         ),
     ),
     (
@@ -48,7 +51,7 @@ def menu(current_url_name: str | None, role: Role | None = None) -> list[dict]:
             except NoReverseMatch:
                 continue  # a page of a later version: no dead link in the menu
             active = bool(current_url_name) and current_url_name.startswith(prefixes)
-            items.append({"url": url, "label": label, "active": active})
+            items.append({"name": url_name, "url": url, "label": label, "active": active})
         if items:
             groups.append({"title": title, "items": items})
     return groups

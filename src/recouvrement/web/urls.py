@@ -4,6 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from recouvrement.web import today
+
 urlpatterns = [
     path(
         "connexion/",
@@ -14,8 +16,11 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("", RedirectView.as_view(pattern_name="dossier_list"), name="home"),
     path("", include("recouvrement.web.dossiers.urls")),
+    path("aujourdhui/", today.today, name="today"),
     path("", include("recouvrement.web.interventions.urls")),
     path("", include("recouvrement.web.worklist.urls")),
+    path("", include("recouvrement.web.outbox.urls")),
+    path("", include("recouvrement.web.customers.urls")),
     path("structure/", include("recouvrement.web.structure.urls")),
     path("imports/", include("recouvrement.web.imports.urls")),
     path("", include("recouvrement.web.account.urls")),

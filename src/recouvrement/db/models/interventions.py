@@ -151,6 +151,15 @@ class Intervention(models.Model):
                 )
                 for name, keys in WORKLIST_INDEXES.items()
             ),
+            # « Aujourd'hui » (the menu's count on every page): alerts and promises only.
+            models.Index(
+                fields=["company", "kind", "planned_date", "queue_collector_id"],
+                condition=Q(
+                    status=InterventionStatus.TODO.value,
+                    kind__in=[InterventionKind.ALERT.value, InterventionKind.PROMISE.value],
+                ),
+                name="today_alerts",
+            ),
         ]
 
     def __str__(self) -> str:

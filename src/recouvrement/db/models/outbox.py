@@ -13,6 +13,8 @@ class OutgoingEmail(models.Model):
         SENDING = "sending", "Envoi en cours"
         SENT = "sent", "Envoyé"
         FAILED = "failed", "En échec"
+        # A user stopped it (« Annuler l'envoi »): the worker never takes it (§3).
+        CANCELLED = "cancelled", "Annulé"
 
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
     intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="emails")

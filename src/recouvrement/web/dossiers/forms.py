@@ -4,9 +4,24 @@ from dataclasses import dataclass
 
 from django import forms
 
+from recouvrement.db.dossier_list import DEFAULT_DOSSIER_ORDER
 from recouvrement.db.models.enums import choices_of
 from recouvrement.domain.statuses import DossierStatus
 from recouvrement.web.forms import id_field
+from recouvrement.web.sorting import DESCENDING, Column, sort_values
+
+# The list's columns, in order: a click on a header sorts by it, a second click reverses it.
+DOSSIER_COLUMNS = (
+    Column("numero"),
+    Column("client"),
+    Column("charge"),
+    Column("priorite"),
+    Column("statut"),
+    Column("date", DESCENDING),
+    Column("factures", DESCENDING),
+    Column("reglements", DESCENDING),
+    Column("solde", DESCENDING),
+)
 
 
 @dataclass(frozen=True)
@@ -16,7 +31,7 @@ class DossierFilters:
     show_all: bool
     priority: int | None = None
     collector_id: int | None = None
-    order: str = "date"
+    order: str = DEFAULT_DOSSIER_ORDER
 
 
 class DossierFilterForm(forms.Form):
@@ -37,7 +52,7 @@ class DossierFilterForm(forms.Form):
     charge = id_field("Chargé", required=False)
     tri = forms.ChoiceField(
         label="Tri",
-        choices=[(key, key) for key in ("date", "priorite", "client", "solde")],
+        choices=[(value, value) for value in sort_values(DOSSIER_COLUMNS)],
         required=False,
     )
 
@@ -51,5 +66,5 @@ class DossierFilterForm(forms.Form):
             show_all=data.get("all", False) or bool(data.get("charge")),
             priority=data.get("priorite"),
             collector_id=data.get("charge"),
-            order=data.get("tri") or "date",
+            order=data.get("tri") or DEFAULT_DOSSIER_ORDER,
         )

@@ -2,10 +2,17 @@
 
 from django.urls import path
 
-from recouvrement.web.dossiers import views
+from recouvrement.web.dossiers import edit, listing, opening, views
 
 urlpatterns = [
     path("dossiers/", views.dossier_list, name="dossier_list"),
+    path("dossiers/totaux/", listing.dossier_list_totals, name="dossier_list_totals"),
     path("dossiers/<int:pk>/", views.dossier_detail, name="dossier_detail"),
-    path("dossiers/ouvrir-les-retards/", views.dossiers_open_overdue, name="dossiers_open_overdue"),
+    path("dossiers/<int:pk>/modifier/", edit.dossier_edit, name="dossier_edit"),
+    path("dossiers/<int:pk>/clore/", edit.dossier_close_form, name="dossier_closure"),
+    path(
+        "dossiers/ouvrir-les-retards/",
+        opening.dossiers_open_overdue,
+        name="dossiers_open_overdue",
+    ),
 ]

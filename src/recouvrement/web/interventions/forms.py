@@ -6,39 +6,14 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+# The type is read from the content, never from the name nor the browser (S10).
+from recouvrement.domain.file_types import ACCEPTED_SUFFIXES, REFUSED_TYPE, content_type_of
 from recouvrement.domain.money import parse_amount
 from recouvrement.domain.rules import RuleViolation
 from recouvrement.domain.statuses import ActionType, InterventionKind, InterventionStatus
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ACTION_TYPES = [("", "—"), *((a.value, a.label) for a in ActionType)]
-
-# The first bytes of each accepted kind of file: the name and the browser's type are not trusted.
-SIGNATURES = [
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-]
-TEXT_SUFFIXES = (".txt", ".csv")
-REFUSED_TYPE = (
-    "Ce type de fichier n'est pas accepté : joignez un PDF, une image PNG ou JPEG, "
-    "ou un fichier texte (.txt, .csv)."
-)
-
-
-def content_type_of(name: str, content: bytes) -> str | None:
-    """The type read from the file's content, or None when it is not an accepted one."""
-    for magic, content_type in SIGNATURES:
-        if content.startswith(magic):
-            return content_type
-    if name.lower().endswith(TEXT_SUFFIXES) and b"\x00" not in content:
-        try:
-            text = content.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        if not text.lstrip().startswith("<"):  # HTML or XML renamed .txt
-            return "text/plain" if name.lower().endswith(".txt") else "text/csv"
-    return None
 
 
 class EntryLineForm(forms.Form):
@@ -65,6 +40,7 @@ class AttachForm(forms.Form):
     """« Attacher un document… » (S10): one file, checked by size and by content."""
 
     document = forms.FileField(label="Document")
+    accept = ",".join(ACCEPTED_SUFFIXES)  # the file input's `accept`: what the picker offers
 
     def clean_document(self):
         upload = self.cleaned_data["document"]

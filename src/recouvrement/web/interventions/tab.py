@@ -10,6 +10,7 @@ from recouvrement.domain.statuses import (
     Role,
     allowed_intervention_statuses,
 )
+from recouvrement.services.step_emails import attach_step_emails
 from recouvrement.web.forms import parse_id
 from recouvrement.web.workspace import Workspace
 
@@ -55,6 +56,7 @@ def interventions_tab(
         )
     )
     selected = _selected(request) if editable else None
+    attach_step_emails(interventions)  # each « E-mail » step's state (§3): one query more
     rows = [
         Row(
             intervention,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from recouvrement.web.interventions import views
+from recouvrement.web.interventions import reopen, views
 
 urlpatterns = [
     path("dossiers/<int:pk>/preparer/", views.prepare, name="dossier_prepare"),
@@ -21,4 +21,5 @@ urlpatterns = [
     path("interventions/<int:pk>/document/", views.document, name="intervention_document"),
     path("interventions/<int:pk>/attacher/", views.attach, name="intervention_attach"),
     path("interventions/<int:pk>/supprimer/", views.delete, name="intervention_delete"),
+    path("interventions/<int:pk>/remettre-a-faire/", reopen.reopen, name="intervention_reopen"),
 ]

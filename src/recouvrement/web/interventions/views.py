@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from recouvrement import services
 from recouvrement.db.models import AttachedDocument, Contact, Dossier, Intervention
+from recouvrement.domain.file_types import ACCEPTED_TYPES, INLINE_TYPES
 from recouvrement.domain.scenario import offers_next_step
 from recouvrement.domain.statuses import PRINTED_ACTIONS, InterventionKind, InterventionStatus
 from recouvrement.services.integrity import document_content
@@ -38,9 +39,6 @@ from recouvrement.web.interventions.forms import (
     StatusForm,
 )
 from recouvrement.web.workspace import current_workspace
-
-# Served inline only when the type was read from the content (S10); anything else downloads.
-INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "text/plain", "text/csv"}
 
 
 def _dossier(request: HttpRequest, pk: int) -> Dossier:
@@ -180,13 +178,14 @@ def print_window(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("intervention_print", pk=pk)
     printed = printed_letter(intervention)
     workspace = current_workspace(request)
+    today = timezone.localdate()
     may_print = (
         printed is None
         and intervention.status == InterventionStatus.TODO
         and workspace.may_change_dossier(intervention.dossier)
     )
     if may_print and (
-        reason := unprintable_reason(intervention, today=timezone.localdate())
+        reason := unprintable_reason(intervention, today=today)
     ):  # a rate not entered, no postal address…: said before « Imprimer », never a 500
         messages.error(request, reason)
         may_print = False
@@ -198,6 +197,7 @@ def print_window(request: HttpRequest, pk: int) -> HttpResponse:
             "dossier": intervention.dossier,
             "printed": printed,
             "may_print": may_print,
+            "not_due": intervention.planned_date > today,  # « Imprimer » is then not the default
         },
     )
 
@@ -268,12 +268,18 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
         context = {"intervention": intervention, "dossier": intervention.dossier, "error": error}
         status = 410 if error.code == "document_missing" else 409
         return render(request, "interventions/document_unavailable.html", context, status=status)
+    # Inline only a type read from the content (S10, `domain.file_types`); anything else
+    # downloads, with its own type when it was read from the content (.eml, .docx…).
     inline = attached.content_type in INLINE_TYPES
     return FileResponse(
         io.BytesIO(content),
         as_attachment=not inline,
         filename=attached.original_name,
-        content_type=attached.content_type if inline else "application/octet-stream",
+        content_type=(
+            attached.content_type
+            if attached.content_type in ACCEPTED_TYPES
+            else "application/octet-stream"
+        ),
     )
 
 

@@ -16,7 +16,8 @@ from recouvrement.db.models import (
 )
 from recouvrement.domain.statuses import ActionType, InterventionKind
 from recouvrement.domain.worklist import WorklistSort
-from recouvrement.web.forms import page_field, parse_id
+from recouvrement.web.forms import ReceivablesField, page_field, parse_id
+from recouvrement.web.worklist.columns import DEFAULT_WORKLIST_SORT, SORT_VALUES, parse_sort
 
 ALL_COLLECTORS = "tous"
 # The « Type » filter: the action types, then alerts and promises (kinds without an action).
@@ -26,10 +27,11 @@ TYPE_CHOICES = [
     (InterventionKind.ALERT.value, InterventionKind.ALERT.label),
     (InterventionKind.PROMISE.value, InterventionKind.PROMISE.label),
 ]
+# The « Tri » presets (S9's orders), the same as a click on these columns' headers.
 SORT_CHOICES = [
-    (WorklistSort.PRIORITY.value, "Priorité et chargé"),
-    (WorklistSort.COLLECTOR.value, "Chargé et priorité"),
-    (WorklistSort.DATE.value, "Date prévue"),
+    ("priorite", "Priorité et chargé"),
+    ("charge", "Chargé et priorité"),
+    ("date", "Date prévue"),
 ]
 
 
@@ -41,6 +43,8 @@ class WorklistFilters:
     type: str
     sort: WorklistSort
     page: int
+    descending: bool = False
+    tri: str = DEFAULT_WORKLIST_SORT  # as in the URL: a column's key, `-key` descending
 
     def type_filter(self) -> dict:
         """The extra condition of the « Type » filter on the worklist query."""
@@ -55,7 +59,7 @@ class WorklistFilterForm(forms.Form):
     jusqu_au = forms.DateField(label="Actions jusqu'au", required=False)
     charge = forms.ChoiceField(label="Chargé", required=False)
     type = forms.ChoiceField(label="Type", choices=TYPE_CHOICES, required=False)
-    tri = forms.ChoiceField(label="Tri", choices=SORT_CHOICES, required=False)
+    tri = forms.ChoiceField(label="Tri", choices=[(v, v) for v in SORT_VALUES], required=False)
     page = page_field()
 
     def __init__(self, data, *, company: Company, today: date, own: Collaborator | None):
@@ -82,33 +86,83 @@ class WorklistFilterForm(forms.Form):
             collector_id = int(chosen)
         else:  # S9: a user linked to a chargé sees that chargé's actions by default
             collector_id = self.own.pk if self.own is not None else None
+        tri, sort, descending = parse_sort(data.get("tri") or "")
         return WorklistFilters(
             as_of=data.get("jusqu_au") or self.today,
             collector_id=collector_id,
             show_all=collector_id is None,
             type=data.get("type") or "",
-            sort=WorklistSort(data.get("tri") or WorklistSort.PRIORITY),
+            sort=sort,
             page=data.get("page") or 1,
+            descending=descending,
+            tri=tri,
         )
 
 
-BATCH_ACTIONS = {"preparer": "Préparer", "imprimer": "Imprimer", "realisee": "Marquer réalisée"}
+BATCH_ACTIONS = {
+    "executer": "Exécuter",
+    "realisee": "Marquer réalisée",
+    "ignorer": "Ignorer",
+    "reaffecter": "Réaffecter à…",
+}
+UNKNOWN_ACTION = "Action inconnue : choisissez Exécuter, Marquer réalisée, Ignorer ou Réaffecter à…"
 
 
 class BatchForm(forms.Form):
-    """The selected rows of the worklist and the batch action to run on them."""
+    """The selected rows of the worklist, the batch action to run on them, the comment typed
+    in the batch bar and, for « Réaffecter à… », the chargé (one of the company's)."""
 
-    action = forms.ChoiceField(choices=list(BATCH_ACTIONS.items()))
+    action = forms.ChoiceField(
+        label="Action",
+        choices=list(BATCH_ACTIONS.items()),
+        error_messages={"required": UNKNOWN_ACTION, "invalid_choice": UNKNOWN_ACTION},
+    )
     ids = forms.TypedMultipleChoiceField(coerce=int, required=False)
     retour = forms.CharField(required=False, max_length=2000)
+    commentaire = forms.CharField(label="Commentaire", required=False, max_length=255)
+    reaffecter_a = forms.CharField(label="Réaffecter à", required=False)
 
-    def __init__(self, data):
+    def __init__(self, data, *, company: Company):
         # Any row id: the view reads the rows within the user's company; what is no id (« abc »,
         # a number beyond any row) selects nothing.
         data = data.copy()
         data.setlist("ids", [v for v in data.getlist("ids") if parse_id(v) is not None])
         super().__init__(data)
         self.fields["ids"].choices = [(v, v) for v in data.getlist("ids")]
+        self.company = company
+
+    def clean_reaffecter_a(self) -> Collaborator | None:
+        value = self.cleaned_data["reaffecter_a"]
+        if not value:
+            return None
+        pk = parse_id(value)
+        found = (
+            Collaborator.objects.filter(company=self.company, is_collector=True, pk=pk).first()
+            if pk is not None
+            else None
+        )
+        if found is None:
+            raise forms.ValidationError("chargé inconnu, choisissez-en un dans la liste.")
+        return found
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("action") == "reaffecter"
+            and data.get("reaffecter_a") is None
+            and "reaffecter_a" not in self.errors
+        ):
+            self.add_error("reaffecter_a", "choisissez le chargé à qui réaffecter les dossiers.")
+        return data
+
+    def error_lines(self) -> list[str]:
+        """One French line per field refused (the action's own message says it all)."""
+        lines = []
+        for name, errors in self.errors.items():
+            label = self.fields[name].label if name in self.fields else ""
+            text = " ".join(errors)
+            lines.append(text if name == "action" or not label else f"{label} : {text}")
+        return lines
 
 
 class DossierOpeningForm(forms.Form):
@@ -142,11 +196,11 @@ class DossierOpeningForm(forms.Form):
     summary = forms.CharField(
         label="Résumé", max_length=100, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    receivables = forms.ModelMultipleChoiceField(
+    receivables = ReceivablesField(
         queryset=Receivable.objects.none(),
         label="Échéances",
-        required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Cochez au moins une échéance à recouvrer."},
     )
 
     def __init__(

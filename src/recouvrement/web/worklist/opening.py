@@ -5,8 +5,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from recouvrement import services
+from recouvrement.db.customer_search import customer_matches
 from recouvrement.db.models import Customer, Scenario
 from recouvrement.web.forms import parse_id
 from recouvrement.web.worklist.forms import DossierOpeningForm
@@ -28,6 +30,8 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
     collector_only = None if workspace.may_manage else workspace.collaborator
     source = request.POST if request.method == "POST" else request.GET
     customer = _customer(company, source.get("customer"))
+    search = str(request.GET.get("q", ""))[:100]
+    today = timezone.localdate()
     options = {"company": company, "collector_only": collector_only, "customer": customer}
     if request.method == "POST":
         form = DossierOpeningForm(request.POST, **options)
@@ -36,7 +40,7 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
             try:
                 dossier = services.open_dossier(
                     data["customer"],
-                    today=timezone.localdate(),
+                    today=today,
                     user=request.user,
                     scenario=data["scenario"],
                     collector=data["collector"],
@@ -63,12 +67,33 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
             },
             **options,
         )
+    if form.is_bound:
+        chosen = {str(v) for v in form["receivables"].value() or ()}
+    else:  # the overdue ones pre-ticked
+        chosen = {str(r.pk) for r in form.free_receivables if r.due_date < today}
     return render(
         request,
         "worklist/dossier_create.html",
         {
             "form": form,
             "customer": customer,
-            "chosen": {str(v) for v in form["receivables"].value() or ()},
+            "chosen": chosen,
+            "today": today,
+            "search": search,
+            "matches": customer_matches(company, search),
         },
+    )
+
+
+@login_required
+@require_GET
+def customer_search(request: HttpRequest) -> HttpResponse:
+    """The client picker's matches (htmx, on input): code or name, accents ignored."""
+    workspace = current_workspace(request)
+    workspace.require_change()
+    search = str(request.GET.get("q", ""))[:100]
+    return render(
+        request,
+        "worklist/_customer_matches.html",
+        {"matches": customer_matches(workspace.company, search), "search": search},
     )

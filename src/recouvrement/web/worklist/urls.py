@@ -2,10 +2,12 @@
 
 from django.urls import path
 
-from recouvrement.web.worklist import opening, views
+from recouvrement.web.worklist import batch, opening, totals, views
 
 urlpatterns = [
     path("gestion-des-actions/", views.worklist, name="worklist"),
-    path("gestion-des-actions/traiter/", views.worklist_batch, name="worklist_batch"),
+    path("gestion-des-actions/totaux/", totals.worklist_totals_row, name="worklist_totals"),
+    path("gestion-des-actions/traiter/", batch.worklist_batch, name="worklist_batch"),
     path("dossiers/nouveau/", opening.dossier_create, name="dossier_create"),
+    path("dossiers/nouveau/clients/", opening.customer_search, name="dossier_customer_search"),
 ]

@@ -1,0 +1,133 @@
+"""« Relevé de compte » to PDF: a customer's open échéances at a date, on the company's
+letterhead, through the letters' typst compiler (`render`: one compiler, its lock and cache)."""
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+
+import typst
+
+from recouvrement.documents import render
+from recouvrement.domain.letters import Letterhead, long_date, short_date
+from recouvrement.domain.money import format_amount
+
+STATEMENT_LAYOUT = render.TEMPLATES / "statement.typ"
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    piece: str
+    piece_date: date
+    due_date: date
+    days_late: int
+    amount: Decimal
+    open_amount: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
+class Statement:
+    """What the statement prints: the sender, the customer, the échéances open at `as_of`."""
+
+    company: Letterhead
+    customer_code: str
+    customer_name: str
+    recipient: tuple[str, ...]  # the customer's name and postal lines
+    rows: tuple[StatementRow, ...]
+    as_of: date  # the date of the balance
+    printed_on: date  # the date of the document
+
+    @property
+    def total_amount(self) -> Decimal:
+        return sum((row.amount for row in self.rows), ZERO)
+
+    @property
+    def total_open(self) -> Decimal:
+        return sum((row.open_amount for row in self.rows), ZERO)
+
+    @property
+    def overdue(self) -> Decimal:
+        return sum((row.open_amount for row in self.rows if row.days_late > 0), ZERO)
+
+    def as_dict(self) -> dict:
+        company = self.company
+        as_of = short_date(self.as_of)
+        summary = (
+            [
+                "Sauf erreur ou omission de notre part, le solde de votre compte s'élève à "
+                f"{format_amount(self.total_open)} au {as_of}"
+                + (f", dont {format_amount(self.overdue)} échus." if self.overdue else ".")
+            ]
+            if self.rows
+            else []
+        )
+        return {
+            "company": {
+                "name": company.name,
+                "address": list(company.address_lines),
+                "phone": company.phone,
+                "email": company.email,
+                "legal": list(company.legal_mentions()),
+                "bank": list(company.bank_details()),
+            },
+            "recipient": list(self.recipient),
+            "place_date": f"{company.city or ''}, le {long_date(self.printed_on)}".lstrip(", "),
+            "title": f"Relevé de compte au {as_of}",
+            "customer": f"Client : {self.customer_code} — {self.customer_name}",
+            "rows": [
+                [
+                    row.piece,
+                    short_date(row.piece_date),
+                    short_date(row.due_date),
+                    str(row.days_late) if row.days_late else "—",
+                    format_amount(row.amount),
+                    format_amount(row.open_amount),
+                ]
+                for row in self.rows
+            ],
+            "total_amount": format_amount(self.total_amount),
+            "total_open": format_amount(self.total_open),
+            "summary": summary,
+            "empty": f"Aucune échéance ouverte au {as_of} : votre compte est à jour.",
+        }
+
+
+def render_statement(statement: Statement) -> bytes:
+    """The statement's PDF (`LetterRenderingError` when typst fails)."""
+    data = statement.as_dict()
+    inputs = {"logos": "{}"}
+    logo = statement.company.logo
+    if logo is not None:
+        data["company"]["logo"] = "logo-0"
+        inputs["logos"] = json.dumps(
+            {"logo-0": {"format": logo.format.value, "bytes": list(logo.content)}},
+            separators=(",", ":"),
+        )
+    inputs["statement"] = json.dumps(data, ensure_ascii=False)
+    # A fixed creation date makes the same statement give the same bytes.
+    stamp = datetime.combine(statement.printed_on, time(), tzinfo=UTC)
+    return _compile(inputs, stamp, pages=max(1, len(statement.rows) // 30))
+
+
+def _compile(inputs: dict[str, str], stamp: datetime, pages: int) -> bytes:
+    with render._lock:
+        compiler = render._letter_compiler()
+        render._age_cache_if_due(compiler)
+        try:
+            pdf = compiler.compile(
+                input=STATEMENT_LAYOUT, format="pdf", sys_inputs=inputs, timestamp=stamp
+            )
+        except typst.TypstError as error:
+            raise render.LetterRenderingError(
+                f"Le rendu PDF du relevé de compte a échoué : {error.message}\n{error.diagnostic}"
+            ) from error
+        except RuntimeError as error:
+            raise render.LetterRenderingError(
+                f"Le rendu PDF du relevé de compte a échoué : {error}"
+            ) from error
+        finally:
+            render._count(pages)
+    if not isinstance(pdf, bytes):
+        raise render.LetterRenderingError("Le rendu PDF du relevé de compte n'a rien produit.")
+    return pdf

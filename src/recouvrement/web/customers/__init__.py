@@ -1,0 +1,1 @@
+"""« Fiche client »: a customer's page and its « Relevé de compte » (PDF)."""
