@@ -196,7 +196,8 @@ def test_sophie_follows_the_seed_story_in_the_browser(page, live_server, team, s
     # Priority 1 before 2 whatever the chargé; within priority 2, Benali before Martin.
     assert _worklist_dossiers(page) == [urgent.number, karims.number, second.number, dossier.number]
     story_row = page.locator("table.worklist tbody tr", has_text=dossier.number)
-    expect(story_row.locator("td").nth(5)).to_have_text("Alerte")
+    # The alert's row reads its message, no longer « Alerte / Alerte » (issue 13 §2).
+    expect(story_row.locator("td").nth(5)).to_have_text("Rappeler M. Lefèvre vendredi")
     expect(story_row.locator("td").nth(6)).to_have_text("Alerte")
     page.screenshot(path=SCREENSHOTS / "worklist.png", full_page=True)
 
