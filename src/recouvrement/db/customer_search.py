@@ -12,7 +12,8 @@ MAX_MATCHES = 20
 def customer_matches(company: Company, text: str, limit: int = MAX_MATCHES) -> QuerySet[Customer]:
     """The company's clients followed in collection whose code or name holds `text`
     (« eclairage » finds « Éclairage Cœur »), by code; none for an empty text."""
-    text = text.strip()
+    # A control character (NUL: PostgreSQL refuses it in a parameter) matches no name.
+    text = "".join(c for c in text if c.isprintable()).strip()
     if not text:
         return Customer.objects.none()
     return (

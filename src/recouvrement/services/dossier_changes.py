@@ -231,7 +231,7 @@ def update_dossier(
     """« Modifier le dossier »: apply `changes`, journal each field changed (one row), follow
     SCENARIO_RULE on a change of scenario; the worklist follows priority and chargé."""
     dossier = (
-        Dossier.objects.select_for_update()
+        Dossier.objects.select_for_update(of=("self",))  # PostgreSQL: not the outer joins
         .select_related("company", "customer", "collector", "contact", "scenario")
         .select_related("dispute_reason")
         .get(pk=dossier.pk)
