@@ -7,17 +7,13 @@ from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from recouvrement.db.models import Company, Intervention
-from recouvrement.db.worklist import NotIndexed
-from recouvrement.domain.statuses import InterventionStatus
+from recouvrement.db.worklist import STATUS_TODO, NotIndexed
 from recouvrement.domain.today import TODAY_KINDS, TodayScope
 
 # Literals, as `db.worklist` writes them: SQLite reads a partial index only when the query
 # names the index's condition as written (« A faire » rows; an index of the alerts and
 # promises « A faire » would be read the same way).
 _TABLE = Intervention._meta.db_table
-_TODO = RawSQL(
-    f"{_TABLE}.status = '{InterventionStatus.TODO.value}'", (), output_field=BooleanField()
-)
 _KINDS = ", ".join(f"'{kind.value}'" for kind in TODAY_KINDS)
 _ALERT_OR_PROMISE = RawSQL(f"{_TABLE}.kind IN ({_KINDS})", (), output_field=BooleanField())
 
@@ -28,7 +24,7 @@ def today_interventions(company: Company, as_of: date, scope: TodayScope) -> Que
     if scope.nothing:
         return Intervention.objects.none()
     rows = Intervention.objects.filter(
-        _TODO, _ALERT_OR_PROMISE, company=company, planned_date__lte=as_of
+        STATUS_TODO, _ALERT_OR_PROMISE, company=company, planned_date__lte=as_of
     )
     if scope.collector_id is not None:
         rows = rows.filter(queue_collector_id=scope.collector_id)

@@ -74,7 +74,7 @@ def _order_expression(key: WorklistSort) -> Expression:
 
 # A literal, not a parameter: SQLite uses a partial index only when the query's WHERE names
 # the index's condition as written (`status = 'todo'`).
-_TODO = RawSQL(
+STATUS_TODO = RawSQL(
     f"{Intervention._meta.db_table}.status = '{InterventionStatus.TODO.value}'",
     (),
     output_field=BooleanField(),
@@ -138,7 +138,7 @@ def _matching(
 ) -> QuerySet[Intervention]:
     """The rows of the worklist, in no order."""
     rows = Intervention.objects.alias(due=NotIndexed("planned_date")).filter(
-        _TODO, company=company, due__lte=as_of
+        STATUS_TODO, company=company, due__lte=as_of
     )
     if where:
         # e.g. {"action_type": "letter"} or {"kind": "alert"}: filtered while read in order.
