@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    # Issue 14 §3: the API (/api/v1/); its Swagger UI files are served from its static folder.
+    "ninja",
     "recouvrement.db",
     "recouvrement.web",
 ]
@@ -129,7 +131,7 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dossier_list"
+LOGIN_REDIRECT_URL = "home"  # by role: a manager lands on the dashboard (web/dashboard)
 LOGOUT_REDIRECT_URL = "login"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -142,6 +144,8 @@ X_FRAME_OPTIONS = "DENY"
 RECOUVREMENT_MAX_UPLOAD_BYTES = int(os.environ.get("RECOUVREMENT_MAX_UPLOAD_BYTES", 10 * 1024**2))
 # An accounting file (FEC) of a year of a large company: a million lines is ~140 MB.
 RECOUVREMENT_IMPORT_MAX_BYTES = int(os.environ.get("RECOUVREMENT_IMPORT_MAX_BYTES", 500 * 1024**2))
+# Issue 14 §3: calls per minute of one API token, counted in the database (services.api_tokens).
+RECOUVREMENT_API_RATE_PER_MINUTE = int(os.environ.get("RECOUVREMENT_API_RATE_PER_MINUTE", 600))
 
 
 def _flag(name: str) -> bool:

@@ -78,6 +78,10 @@ def test_the_main_pages_work_in_chromium_with_no_csp_violation(
 
     # Dossiers › the dossier.
     log_in(page, base, "responsable")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tableau de bord")  # the landing
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Dossiers de recouvrement"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dossiers de recouvrement")
     page.get_by_role("link", name=dossier.number).click()
     expect(page.locator("#interventions-tab")).to_contain_text("Courrier de relance")

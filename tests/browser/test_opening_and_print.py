@@ -41,6 +41,9 @@ def test_the_manager_previews_then_opens_and_picks_a_client(page: Page, live_ser
     a_receivable(bakery, "320.00", today - timedelta(days=12))
     base = live_server.url
     log_in(page, base, "responsable")
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Dossiers de recouvrement"
+    ).click()  # a manager lands on « Tableau de bord »
 
     page.get_by_role("link", name="Ouvrir les dossiers des retards").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ouvrir les dossiers des retards")

@@ -78,6 +78,8 @@ ARGUMENTS: dict[str, list[str] | None] = {
     "backup": ["--out", "{tmp}/sauvegarde.tar"],
     "restore": ["{tmp}/absente.tar", "--db", "sqlite:///{tmp}/cible.sqlite3"],
     "verify": [],
+    "report": ["aged-balance"],
+    "token": ["create", "sophie"],
 }
 SET_UP_ADVICE = ("n'est pas initialisée", "recouvrement init --company")
 # The commands that answer something else than the advice, and what they answer.

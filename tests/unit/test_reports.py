@@ -7,11 +7,19 @@ import pytest
 
 from recouvrement.domain.reports import (
     BUCKETS,
+    ReportScope,
     aged_balance,
     bucket_of,
+    check_report_date,
+    covered_by,
     dso_countback,
+    months_up_to,
     promise_figures,
+    promise_totals,
+    report_scope_of,
 )
+from recouvrement.domain.rules import RuleViolation
+from recouvrement.domain.statuses import Role
 
 AS_OF = date(2026, 12, 1)
 D = Decimal
@@ -87,3 +95,39 @@ def test_promises_made_kept_broken_and_pending_with_amounts_and_kept_rate():
     assert (figures.pending.count, figures.pending.amount) == (1, D("250"))
     assert figures.kept_rate == D("66.7")
     assert promise_figures([(D("10"), None)]).kept_rate is None
+
+
+def test_dso_at_a_day_within_its_month_counts_only_that_months_days_so_far():
+    sales = [(2026, 12, D("1000")), (2026, 11, D("2000"))]
+
+    # 10 days of December (all its 1 000 €), then all of November's 2 000 € over 30 days.
+    assert dso_countback(D("3000"), sales, through=date(2026, 12, 10)) == D("40.0")
+    assert dso_countback(D("500"), sales, through=date(2026, 12, 10)) == D("5.0")
+    assert dso_countback(D("3000"), sales) == D("61.0")  # at the month's end
+    assert covered_by(D("3000"), sales) and not covered_by(D("3000.01"), sales)
+
+
+def test_promise_totals_add_up_groups_the_database_summed():
+    figures = promise_totals([(True, D("1300"), 2), (False, D("500"), 1), (None, D("250"), 3)])
+
+    assert (figures.made.count, figures.made.amount) == (6, D("2050"))
+    assert (figures.kept.count, figures.broken.count, figures.pending.count) == (2, 1, 3)
+    assert figures.kept_rate == D("66.7")
+
+
+def test_twelve_months_up_to_a_date_cross_the_year_oldest_first():
+    assert months_up_to(date(2026, 2, 14), 3) == [(2025, 12), (2026, 1), (2026, 2)]
+    assert months_up_to(date(2026, 12, 31), 12)[0] == (2026, 1)
+
+
+def test_a_collector_sees_their_own_figures_every_other_role_the_company():
+    assert report_scope_of(Role.COLLECTOR, 7) == ReportScope(everyone=False, collector_id=7)
+    assert report_scope_of(Role.COLLECTOR, None).nothing
+    for role in (Role.MANAGER, Role.READ_ONLY):
+        assert report_scope_of(role, 7).split
+
+
+def test_a_report_date_stays_where_a_year_back_is_still_a_date():
+    check_report_date(date(2026, 12, 1))
+    with pytest.raises(RuleViolation, match="hors des dates possibles"):
+        check_report_date(date(1, 1, 1))

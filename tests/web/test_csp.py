@@ -46,8 +46,10 @@ class _Inline(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs) -> None:
         names = dict(attrs)
-        if tag == "script":
-            self._script_without_src = "src" not in names
+        if tag == "script":  # a JSON data block (`type="application/json"`) is never run
+            self._script_without_src = (
+                "src" not in names and names.get("type") != "application/json"
+            )
         if tag == "style":
             self.found.append("<style>")
         for name, value in attrs:

@@ -22,20 +22,24 @@ def test_an_anonymous_visitor_of_the_dossier_list_is_sent_to_the_login_page(clie
     assert response.url == f"{reverse('login')}?next={reverse('dossier_list')}"
 
 
-def test_the_home_page_leads_to_the_dossier_list(client, team):
+def test_the_home_page_leads_a_manager_to_the_dashboard_the_others_to_the_dossiers(client, team):
     client.force_login(team.manager)
 
     response = client.get("/")
 
     assert response.status_code == 302
-    assert response.url == reverse("dossier_list")
+    assert response.url == reverse("dashboard")
+    for user in (team.collector_user, team.reader):
+        client.force_login(user)
+        assert client.get("/").url == reverse("dossier_list")
 
 
 def test_a_user_logs_in_with_their_password_and_lands_on_the_dossier_list(client, team):
     response = client.post(reverse("login"), {"username": "sophie", "password": "secret-pass"})
 
     assert response.status_code == 302
-    assert response.url == reverse("dossier_list")
+    assert response.url == reverse("home")
+    assert client.get(response.url).url == reverse("dossier_list")
     assert client.get(reverse("dossier_list")).status_code == 200
 
 

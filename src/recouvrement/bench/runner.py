@@ -8,7 +8,7 @@ from datetime import date
 
 from django.db import connection
 
-from recouvrement.bench import data, imports, pages
+from recouvrement.bench import data, exports, imports, pages
 from recouvrement.db.models import Collaborator, Intervention
 from recouvrement.db.worklist import worklist_rows
 from recouvrement.domain.worklist import WorklistSort
@@ -47,6 +47,8 @@ def run(size: int, only: str | None) -> Iterator[dict]:
         yield from _worklist(company, engine, size * history)
     if only == "pages":  # on demand: its extra dossier would change the later benches' counts
         yield from pages.run(company, engine, TODAY, size, size * history)
+    if only == "export":  # on demand: the dossier list, XLSX and CSV
+        yield from exports.run(company, engine)
     if only in (None, "prepare", "letters"):
         yield from _prepare(engine, size)
     if only in (None, "letters"):

@@ -10,7 +10,18 @@ import argparse
 import json
 import sys
 
-from recouvrement.cli import backup, daily, imports, integrity, rates, serve, setup, tools
+from recouvrement.cli import (
+    backup,
+    daily,
+    imports,
+    integrity,
+    rates,
+    reports,
+    serve,
+    setup,
+    tokens,
+    tools,
+)
 from recouvrement.cli.base import CommandError
 
 
@@ -19,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="recouvrement", description="Recouvrement de créances : poste de travail."
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    for group in (setup, serve, daily, imports, rates, tools, backup, integrity):
+    for group in (setup, serve, daily, imports, rates, tools, backup, integrity, tokens, reports):
         group.register(commands)
     return parser
 

@@ -7,7 +7,7 @@ import tempfile
 
 from recouvrement.cli.base import CommandError, migrate, setup
 
-BENCHES = ("worklist", "pages", "prepare", "letters", "import")
+BENCHES = ("worklist", "pages", "prepare", "letters", "import", "export")
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -74,11 +74,14 @@ def _order_expression(key: WorklistSort) -> Expression:
 
 # A literal, not a parameter: SQLite uses a partial index only when the query's WHERE names
 # the index's condition as written (`status = 'todo'`).
-STATUS_TODO = RawSQL(
-    f"{Intervention._meta.db_table}.status = '{InterventionStatus.TODO.value}'",
-    (),
-    output_field=BooleanField(),
-)
+def literal_condition(column: str, value: str) -> RawSQL:
+    """`intervention.column = 'value'` written out (the values are our own enum members)."""
+    return RawSQL(
+        f"{Intervention._meta.db_table}.{column} = '{value}'", (), output_field=BooleanField()
+    )
+
+
+STATUS_TODO = literal_condition("status", InterventionStatus.TODO.value)
 
 
 class NotIndexed(Func):

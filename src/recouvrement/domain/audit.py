@@ -37,6 +37,10 @@ USER_REACTIVATED = "user_reactivated"
 PASSWORD_RESET_ISSUED = "password_reset_issued"
 PASSWORD_RESET = "password_reset"
 PASSWORD_CHANGED = "password_changed"
+API_TOKEN_CREATED = "api_token_created"
+API_TOKEN_REVOKED = "api_token_revoked"
+API_RECEIVABLES_PUSHED = "api_receivables_pushed"
+API_PAYMENTS_PUSHED = "api_payments_pushed"
 
 # The filter of « Structure › Journal »; a code not listed shows as itself.
 ACTION_LABELS = {
@@ -66,6 +70,10 @@ ACTION_LABELS = {
     PASSWORD_RESET_ISSUED: "Lien de réinitialisation émis",
     PASSWORD_RESET: "Mot de passe réinitialisé",
     PASSWORD_CHANGED: "Mot de passe changé",
+    API_TOKEN_CREATED: "Jeton d'API créé",
+    API_TOKEN_REVOKED: "Jeton d'API révoqué",
+    API_RECEIVABLES_PUSHED: "Échéances reçues par l'API",
+    API_PAYMENTS_PUSHED: "Règlements reçus par l'API",
     # Written by `services.logins` (its own constants).
     "login_succeeded": "Connexion",
     "login_failed": "Connexion refusée",

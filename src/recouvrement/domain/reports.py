@@ -6,10 +6,89 @@ The database reads what they need; the page, the CLI and the API call them the s
 import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from recouvrement.domain.rules import RuleViolation
+from recouvrement.domain.statuses import Role
+
 ZERO = Decimal("0.00")
+# The dates a report is asked at: wide enough for any book, narrow enough that « 12 months
+# before » and « 90 days before » stay real dates.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+
+
+def check_report_date(as_of: date) -> None:
+    if not FIRST_DAY <= as_of <= LAST_DAY:
+        raise RuleViolation(
+            f"La date {as_of:%d/%m/%Y} est hors des dates possibles "
+            f"(du {FIRST_DAY:%d/%m/%Y} au {LAST_DAY:%d/%m/%Y}).",
+            "report_date_out_of_range",
+        )
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """Whose figures a user sees: the company's, split per chargé (a manager, « Consultation »,
+    the system), or only the dossiers their own collaborator follows (a collector; None when
+    their login is linked to no collaborator: they follow nothing)."""
+
+    everyone: bool
+    collector_id: int | None = None
+
+    @property
+    def split(self) -> bool:
+        """Whether the figures are also given per chargé."""
+        return self.everyone
+
+    @property
+    def nothing(self) -> bool:
+        return not self.everyone and self.collector_id is None
+
+    @property
+    def description(self) -> str:
+        return "toute la société" if self.everyone else "vos dossiers"
+
+
+def report_scope_of(role: Role, collaborator_id: int | None) -> ReportScope:
+    """A « Chargé de recouvrement » sees their own dossiers; every other role the company's."""
+    if role is Role.COLLECTOR:
+        return ReportScope(everyone=False, collector_id=collaborator_id)
+    return ReportScope(everyone=True)
+
+
+def months_up_to(as_of: date, months: int) -> list[tuple[int, int]]:
+    """The `months` (year, month) ending with the month of `as_of`, oldest first."""
+    index = as_of.year * 12 + as_of.month - 1
+    return [(i // 12, i % 12 + 1) for i in range(index - months + 1, index + 1)]
+
+
+def month_label(year: int, month: int) -> str:
+    return f"{MONTH_NAMES[month - 1]} {year}"
+
+
+MONTH_NAMES = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, days_in_month(year, month))
+
+
+def days_before(day: date, days: int) -> date:
+    return day - timedelta(days=days)
 
 
 @dataclass(frozen=True)
@@ -88,7 +167,10 @@ def days_in_month(year: int, month: int) -> int:
 
 
 def dso_countback(
-    receivables: Decimal, monthly_sales: Iterable[tuple[int, int, Decimal]]
+    receivables: Decimal,
+    monthly_sales: Iterable[tuple[int, int, Decimal]],
+    *,
+    through: date | None = None,
 ) -> Decimal:
     """Days sales outstanding by the countback method.
 
@@ -97,12 +179,16 @@ def dso_countback(
     still covers counts all its days; the month that covers the rest counts the share of its
     days that the rest is of its sales. Nothing owed: 0 days. More owed than every month given
     covers: the days of all those months (the answer is then « at least »).
+    `through`: the day the balance is taken when it is not a month's end; its month (its sales
+    up to that day) counts only its days up to it.
     """
     remaining, days = receivables, Decimal(0)
     if remaining <= 0:
         return Decimal("0.0")
     for year, month, sales in monthly_sales:
         length = days_in_month(year, month)
+        if through is not None and (year, month) == (through.year, through.month):
+            length = through.day
         if sales <= 0:
             days += length
             continue
@@ -140,4 +226,20 @@ def promise_figures(promises: Iterable[tuple[Decimal, bool | None]]) -> PromiseF
         for line in (figures.made, outcome):
             line.amount += amount
             line.count += 1
+    return figures
+
+
+def covered_by(receivables: Decimal, monthly_sales: Iterable[tuple[int, int, Decimal]]) -> bool:
+    """Whether the months given cover what is owed (else the DSO is « at least » its days)."""
+    return receivables <= sum((sales for _, _, sales in monthly_sales), ZERO)
+
+
+def promise_totals(rows: Iterable[tuple[bool | None, Decimal, int]]) -> PromiseFigures:
+    """`promise_figures` from totals already summed: (kept or None, amount, count) per group."""
+    figures = PromiseFigures()
+    for kept, amount, count in rows:
+        outcome = figures.pending if kept is None else figures.kept if kept else figures.broken
+        for line in (figures.made, outcome):
+            line.amount += amount
+            line.count += count
     return figures

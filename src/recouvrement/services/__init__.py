@@ -4,6 +4,8 @@ They raise `django.core.exceptions.ValidationError` (French message naming the r
 business rule forbids the change, and `PermissionDenied` when the user may not make it.
 """
 
+from recouvrement.services.api_push import push_payments, push_receivables
+from recouvrement.services.api_tokens import create_token, revoke_token
 from recouvrement.services.batch import PrepareSummary, prepare_due
 from recouvrement.services.companies import set_up_company
 from recouvrement.services.company_settings import CompanySettings, save_company_settings
@@ -38,6 +40,17 @@ from recouvrement.services.opening import (
 from recouvrement.services.outbox_actions import cancel_email, queue_email, send_email_now
 from recouvrement.services.penalties import set_contractual_rate
 from recouvrement.services.rates import add_rate
+from recouvrement.services.reports import (
+    aged_balance_report,
+    dashboard,
+    dossier_flow_report,
+    dso_report,
+    promises_report,
+    receivable_list,
+    recovered_report,
+    report_scope,
+    workload_report,
+)
 from recouvrement.services.scenarios import StepInput, create_scenario
 from recouvrement.services.worklist_actions import (
     SelectionSummary,
@@ -55,6 +68,19 @@ __all__ = [
     "SelectionSummary",
     "StepInput",
     "add_rate",
+    "create_token",
+    "push_payments",
+    "push_receivables",
+    "revoke_token",
+    "aged_balance_report",
+    "dashboard",
+    "dossier_flow_report",
+    "dso_report",
+    "promises_report",
+    "receivable_list",
+    "recovered_report",
+    "report_scope",
+    "workload_report",
     "assign_dossier",
     "attach_document",
     "cancel_email",

@@ -139,6 +139,12 @@ class ImportWriter:
         self.touched: set[int] = set()  # échéances whose amounts or allocations moved
         self.before: dict[int, Decimal] = {}  # échéance → its open amount before the file
 
+    def stored_receivables(self):  # all: a file is the whole ledger (api_push narrows it)
+        return Receivable.objects.filter(company=self.company)
+
+    def stored_payments(self):  # those a planned one may already be (customer, external key)
+        return Payment.objects.filter(company=self.company, origin=Origin.IMPORT)
+
     def customers(self, plan: ImportPlan, choices: CustomerChoices) -> Customers:
         """Code → (id, payment terms in days); the file's unknown customers are created with
         what the manager chose, else what the import proposes (B2B when the name shows a
@@ -205,7 +211,7 @@ class ImportWriter:
                 origin == Origin.IMPORT,
             )  # fmt: skip
             for pk, customer_id, reference, piece_date, due, amount, open_amount, origin in (
-                Receivable.objects.filter(company=self.company).values_list(
+                self.stored_receivables().values_list(
                     "id",
                     "customer_id",
                     "reference",
@@ -257,17 +263,16 @@ class ImportWriter:
         self, plan: ImportPlan, customers: Customers, rows: dict[PlannedReceivable, Row]
     ) -> None:
         """Record the file's payments once each; their allocations follow the file's lettering."""
+        payments = self.stored_payments()
         stored = {
             (customer_id, key): pk
-            for pk, customer_id, key in Payment.objects.filter(
-                company=self.company, origin=Origin.IMPORT
+            for pk, customer_id, key in payments.exclude(external_key="").values_list(
+                "id", "customer_id", "external_key"
             )
-            .exclude(external_key="")
-            .values_list("id", "customer_id", "external_key")
         }
         allocated: dict[int, dict[int, Decimal]] = defaultdict(dict)
         for payment_id, receivable_id, amount in Allocation.objects.filter(
-            payment__company=self.company, payment__origin=Origin.IMPORT
+            payment__in=payments
         ).values_list("payment_id", "receivable_id", "amount"):
             allocated[payment_id][receivable_id] = amount
         changes = reconcile_payments(plan.payments, customers, rows, stored, allocated)

@@ -304,7 +304,7 @@ def _apply(
 
     promises = settle_promises(today, company=company, user=user)
     report.promises_kept, report.promises_broken = promises.kept, promises.broken
-    _close_paid_dossiers(company, dossiers, today, user, report)
+    close_paid_dossiers(company, dossiers, today, user, report)
     totals = Receivable.objects.filter(company=company, open_amount__gt=0).aggregate(
         count=Count("id"), amount=Sum("open_amount")
     )
@@ -353,7 +353,7 @@ def _journal(company: Company, user, record: AccountingImport, report: ImportRep
     )
 
 
-def _close_paid_dossiers(
+def close_paid_dossiers(
     company: Company,
     dossier_ids: list[int],
     today: date,

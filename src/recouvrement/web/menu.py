@@ -12,9 +12,11 @@ MENU = (
     (
         "Traitement › Recouvrement",
         (
+            ("dashboard", "Tableau de bord", ("dashboard",)),
             # Its count of alerts and promises due: `web.today` (`today_items.count`).
             ("today", "Aujourd'hui", ("today",)),
             ("dossier_list", "Dossiers de recouvrement", ("dossier_",)),
+            ("receivable_list", "Échéances", ("receivable_",)),
             ("worklist", "Gestion des actions", ("worklist",)),
             ("import_upload", "Importer", ("import_",)),
             ("outbox_list", "Envois", ("outbox_",)),

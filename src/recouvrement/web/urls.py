@@ -2,8 +2,8 @@
 
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
+from recouvrement.api.main import api
 from recouvrement.web import today
 
 urlpatterns = [
@@ -14,8 +14,9 @@ urlpatterns = [
     ),
     # LogoutView answers POST only: a link or a prefetch cannot log the user out.
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", RedirectView.as_view(pattern_name="dossier_list"), name="home"),
+    path("", include("recouvrement.web.dashboard.urls")),  # `home`: a manager's landing
     path("", include("recouvrement.web.dossiers.urls")),
+    path("", include("recouvrement.web.receivables.urls")),
     path("aujourdhui/", today.today, name="today"),
     path("", include("recouvrement.web.interventions.urls")),
     path("", include("recouvrement.web.worklist.urls")),
@@ -25,4 +26,5 @@ urlpatterns = [
     path("imports/", include("recouvrement.web.imports.urls")),
     path("", include("recouvrement.web.account.urls")),
     path("", include("recouvrement.web.setup.urls")),
+    path("api/v1/", api.urls),
 ]

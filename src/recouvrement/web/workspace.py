@@ -76,8 +76,15 @@ def current_workspace(request: HttpRequest) -> Workspace:
     cached = getattr(request, "_recouvrement_workspace", None)
     if cached is not None:
         return cached
+    workspace = workspace_of(request.user)
+    request._recouvrement_workspace = workspace
+    return workspace
+
+
+def workspace_of(user) -> Workspace:
+    """`current_workspace` for a user known otherwise (an API token's, issue 14 §3)."""
     membership = (
-        Membership.objects.filter(user_id=request.user.pk)
+        Membership.objects.filter(user_id=user.pk)
         .select_related("company", "user__collaborator")
         .order_by("pk")
         .first()
@@ -87,6 +94,4 @@ def current_workspace(request: HttpRequest) -> Workspace:
     collaborator: Collaborator | None = getattr(membership.user, "collaborator", None)
     if collaborator is not None and collaborator.company_id != membership.company_id:
         collaborator = None
-    workspace = Workspace(membership.company, Role(membership.role), collaborator)
-    request._recouvrement_workspace = workspace
-    return workspace
+    return Workspace(membership.company, Role(membership.role), collaborator)

@@ -1,5 +1,6 @@
 """The data model of M1–M9, one module per topic."""
 
+from recouvrement.db.models.api_tokens import ApiToken
 from recouvrement.db.models.company import Collaborator, Company, CompanyLogo, Membership
 from recouvrement.db.models.customers import Contact, Customer
 from recouvrement.db.models.dossiers import Dossier, DossierReceivable, DossierSequence
@@ -15,6 +16,7 @@ from recouvrement.db.models.receivables import Allocation, Origin, Payment, Rece
 from recouvrement.db.models.scenarios import Scenario, Step
 
 __all__ = [
+    "ApiToken",
     "AccountingImport",
     "SavedCsvMapping",
     "Origin",

@@ -160,6 +160,18 @@ class Intervention(models.Model):
                 ),
                 name="today_alerts",
             ),
+            # The dashboard (B6): actions done this week per chargé, and the promises made.
+            # Partial: « Préparer » inserts rows « A faire » of step kind, which enter neither.
+            models.Index(
+                fields=["company", "done_date", "queue_collector_id"],
+                condition=Q(status=InterventionStatus.DONE.value),
+                name="intervention_done_by_date",
+            ),
+            models.Index(
+                fields=["company", "promise_made_on"],
+                condition=Q(kind=InterventionKind.PROMISE.value),
+                name="intervention_promises",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,10 +2,14 @@
 
 from django.urls import path
 
-from recouvrement.web.account import views
+from recouvrement.web.account import tokens, views
 
 urlpatterns = [
     path("compte/mot-de-passe/", views.password_change, name="password_change"),
+    path("compte/jetons/", tokens.api_tokens, name="api_tokens"),
+    path(
+        "compte/jetons/<int:token_id>/revoquer/", tokens.api_token_revoke, name="api_token_revoke"
+    ),
     path(
         "mot-de-passe/<str:uidb64>/<str:token>/",
         views.password_reset_confirm,

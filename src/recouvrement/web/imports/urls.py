@@ -2,10 +2,12 @@
 
 from django.urls import path
 
-from recouvrement.web.imports import views
+from recouvrement.web.exports import export_paths
+from recouvrement.web.imports import export, views
 
 urlpatterns = [
     path("", views.import_upload, name="import_upload"),
+    *export_paths("export", export.import_history_export, "import_history_export"),
     path("formats-csv/", views.csv_mapping_create, name="import_csv_mapping_create"),
     path("clients/", views.customers_file_import, name="import_customers"),
     path("<int:pk>/", views.import_preview, name="import_preview"),

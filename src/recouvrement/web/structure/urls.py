@@ -2,9 +2,11 @@
 
 from django.urls import path
 
+from recouvrement.web.exports import export_paths
 from recouvrement.web.structure import collaborators, customers, letters, lists, scenarios
 from recouvrement.web.structure import company as company_views
 from recouvrement.web.structure import journal as journal_views
+from recouvrement.web.structure import journal_export as journal_export_views
 from recouvrement.web.structure import rates as rate_views
 from recouvrement.web.structure import users as user_views
 
@@ -26,6 +28,7 @@ urlpatterns = [
     path("listes/", lists.list_values, name="list_values"),
     path("taux/", rate_views.rate_list, name="rate_list"),
     path("journal/", journal_views.journal_list, name="journal_list"),
+    *export_paths("journal/export", journal_export_views.journal_export, "journal_list_export"),
     path("societe/", company_views.company_settings, name="company_settings"),
     path("societe/logo/", company_views.company_logo_image, name="company_logo"),
     path("utilisateurs/", user_views.user_list, name="user_list"),
