@@ -5,19 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('recouvrement', '0016_api_tokens'),
+        ("recouvrement", "0016_api_tokens"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='intervention',
-            index=models.Index(condition=models.Q(('status', 'done')), fields=['company', 'done_date', 'queue_collector_id'], name='intervention_done_by_date'),
+            model_name="intervention",
+            index=models.Index(
+                condition=models.Q(("status", "done")),
+                fields=["company", "done_date", "queue_collector_id"],
+                name="intervention_done_by_date",
+            ),
         ),
         migrations.AddIndex(
-            model_name='intervention',
-            index=models.Index(condition=models.Q(('kind', 'promise')), fields=['company', 'promise_made_on'], name='intervention_promises'),
+            model_name="intervention",
+            index=models.Index(
+                condition=models.Q(("kind", "promise")),
+                fields=["company", "promise_made_on"],
+                name="intervention_promises",
+            ),
         ),
     ]
