@@ -43,7 +43,7 @@ def test_a_reader_reads_but_its_post_is_403_with_the_domain_message(team, call):
     item = {"customer_code": "C1", "reference": "FA1", "piece_date": "2026-01-01"}
     item |= {"due_date": "2026-02-01", "amount": "10.00", "open_amount": "10.00"}
     push = {"items": [item]}
-    _error(reader.post("/api/v1/receivables/bulk", push), 403)
+    _error(reader.post("/api/v1/receivables/bulk/", push), 403)
 
 
 def test_another_companys_objects_are_404_and_absent_from_lists(team, call):
@@ -144,3 +144,18 @@ def test_bad_input_is_never_a_500(team, call):
     assert caller.get(f"{CUSTOMERS}{'9' * 20}/").status_code in (400, 404)
     nan = _error(caller.post(CUSTOMERS, {"code": "B", "name": "x", "kind": "autre"}), 422)
     assert nan["errors"][0]["field"] == "kind"
+
+
+def test_an_unexpected_failure_answers_json_and_is_logged(call, team, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("panne simulée")
+
+    monkeypatch.setattr("recouvrement.services.reports.aged_balance_report", broken)
+
+    response = call(team.manager).get("/api/v1/reports/aged-balance/")
+
+    assert response.status_code == 500
+    assert response.json()["code"] == "server_error"
+    assert "consigné" in response.json()["detail"]
+    assert "panne simulée" not in response.content.decode()  # no internals to the caller
+    assert any("panne simulée" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)

@@ -6,6 +6,8 @@ ValidationError → 400, PermissionDenied → 403, Http404/ObjectDoesNotExist �
 too many calls → 429 with Retry-After.
 """
 
+import logging
+
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
@@ -14,6 +16,7 @@ from ninja.errors import ValidationError as RequestValidationError
 
 from recouvrement.services.api_tokens import RateLimited
 
+logger = logging.getLogger("django.request")
 NOT_FOUND = "Introuvable."
 UNAUTHENTICATED = (
     "Jeton d'API absent, inconnu ou révoqué : envoyez l'en-tête « Authorization: Bearer "
@@ -21,6 +24,7 @@ UNAUTHENTICATED = (
 )
 REQUEST_INVALID = "Requête invalide : voir les champs en erreur."
 TOO_LARGE = "Nombre trop grand pour un identifiant."
+SERVER_ERROR = "Erreur interne du serveur : l'incident est consigné dans le journal du serveur."
 UNREADABLE = (
     "Corps de la requête illisible : envoyez un objet JSON (Content-Type: application/json)."
 )
@@ -161,6 +165,11 @@ def install(api: NinjaAPI) -> None:
         response = respond(request, error_body(str(error), "rate_limited"), 429)
         response["Retry-After"] = str(error.retry_after)
         return response
+
+    @api.exception_handler(Exception)
+    def server_error(request, error: Exception):  # logged with its traceback; JSON to the caller
+        logger.error("API : erreur sur %s %s", request.method, request.path, exc_info=error)
+        return respond(request, error_body(SERVER_ERROR, "server_error"), 500)
 
     @api.exception_handler(OverflowError)
     def overflow(request, error):  # an id past the database's integers: nothing has it

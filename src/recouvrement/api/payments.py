@@ -85,7 +85,7 @@ def list_payments(request, filters: Query[PaymentFilters], page: Query[PageParam
 
 
 @router.post(
-    "/bulk",
+    "/bulk/",
     response=PushOut,
     summary="Enregistrer des règlements (responsable)",
     description="Idempotent : un règlement est reconnu par son client et son « external_key » ; "

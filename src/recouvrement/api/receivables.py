@@ -85,7 +85,7 @@ def list_receivables(request, filters: Query[ReceivableFilters], page: Query[Pag
 
 
 @router.post(
-    "/bulk",
+    "/bulk/",
     response=PushOut,
     summary="Créer ou mettre à jour des échéances (responsable)",
     description="Idempotent : une échéance est reconnue par son client, sa pièce et sa date "
