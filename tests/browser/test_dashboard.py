@@ -1,6 +1,6 @@
 """« Tableau de bord » in Chromium (issue 14 §1): a manager lands on it, its four charts are
-drawn (pygal's SVG as images, their inner style applied) beside their tables, the browser
-reports no CSP violation, and in print the charts fit an A4 page."""
+drawn (inline SVG coloured by dashboard.css) beside their tables, the browser reports no CSP
+violation, and in print the charts fit an A4 page, in black and white."""
 
 from pathlib import Path
 
@@ -14,21 +14,9 @@ from tests.web.test_dashboard import hand_made_books
 SCREENSHOT = Path("/tmp/dashboard.png")
 PRINTED = Path("/tmp/dashboard.pdf")
 A4_CONTENT_PX = 186 / 25.4 * 96  # A4's 210 mm less 12 mm margins each side, in CSS pixels
-# The share of a chart's pixels in its first series' colour (STYLE in web/dashboard/charts.py):
-# drawn from pygal's own <style> inside the SVG; without it the bars would be black.
-COLOURED = """img => {
-  const canvas = document.createElement("canvas");
-  canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
-  const context = canvas.getContext("2d");
-  context.drawImage(img, 0, 0);
-  const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
-  let blue = 0;
-  for (let i = 0; i < data.length; i += 4) {
-    if (Math.abs(data[i] - 0x1c) < 40 && Math.abs(data[i + 1] - 0x64) < 40
-        && Math.abs(data[i + 2] - 0xb0) < 40) blue++;
-  }
-  return blue / (data.length / 4);
-}"""
+ACCENT = "rgb(28, 100, 176)"  # --accent (app.css): the first series' colour
+SECOND = "rgb(217, 132, 0)"  # the second series' (dashboard.css)
+FILL = "element => getComputedStyle(element).fill"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -42,7 +30,7 @@ def test_the_manager_lands_on_the_dashboard_and_sees_its_charts_with_no_csp_viol
     log_in(page, live_server.url, "responsable")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Tableau de bord")
-    charts = page.locator("figure.dash-chart img")
+    charts = page.locator("figure.dash-chart svg.chart")
     expect(charts).to_have_count(4)
     for n in range(4):
         chart = charts.nth(n)
@@ -50,8 +38,14 @@ def test_the_manager_lands_on_the_dashboard_and_sees_its_charts_with_no_csp_viol
         expect(chart).to_be_visible()
         box = chart.bounding_box()
         assert box is not None and box["width"] > 300 and box["height"] > 100
-        assert chart.evaluate("img => img.complete && img.naturalWidth > 0")
-        assert chart.evaluate(COLOURED) > 0.001, chart.get_attribute("alt")
+    expect(page.get_by_role("img", name="Diagramme en barres : montant dû")).to_be_visible()
+    bar = page.locator("#balance-chart .chart-bar").first
+    assert bar.bounding_box()["height"] > 50  # « Non échu »: 1 000 € of a 2 000 € scale
+    assert bar.evaluate(FILL) == ACCENT
+    assert page.locator("#flow-chart .chart-bar.chart-s2").first.evaluate(FILL) == SECOND
+    line = page.locator("#dso-chart .chart-line")
+    assert line.evaluate("element => getComputedStyle(element).stroke") == ACCENT
+    assert line.evaluate(FILL) == "none"
     expect(page.locator("#balance-total")).to_have_text("1 525,75 €")
     page.screenshot(path=SCREENSHOT, full_page=True)
 
@@ -59,6 +53,10 @@ def test_the_manager_lands_on_the_dashboard_and_sees_its_charts_with_no_csp_viol
     expect(page.locator(".topbar")).to_be_hidden()
     for n in range(4):
         assert charts.nth(n).bounding_box()["width"] <= A4_CONTENT_PX
+    assert bar.evaluate(FILL) == "rgb(68, 68, 68)"  # black and white
+    second = page.locator("#flow-chart .chart-bar.chart-s2").first
+    assert second.evaluate(FILL) == "rgb(255, 255, 255)"
+    assert second.evaluate("element => getComputedStyle(element).stroke") == "rgb(0, 0, 0)"
     expect(page.locator("#flow-table")).to_be_visible()
     page.pdf(path=PRINTED, format="A4")  # as « Imprimer » gives it, to look at
     assert violations == []

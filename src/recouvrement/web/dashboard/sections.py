@@ -131,6 +131,7 @@ def _balance_chart(board: Dashboard) -> Chart:
     return charts.bars(
         [b.label for b in BUCKETS],
         [("Montant dû", [lines[b.key].amount for b in BUCKETS])],
+        ident="balance-chart",
         alt=f"Diagramme en barres : montant dû par tranche de retard au {board.as_of:%d/%m/%Y}.",
     )
 
@@ -140,6 +141,7 @@ def _recovered_chart(board: Dashboard) -> Chart:
     return charts.bars(
         [charts.month_label(m.year, m.month) for m in months],
         [("Encaissé", [m.amount for m in months])],
+        ident="recovered-chart",
         alt="Diagramme en barres : montants encaissés par mois sur les douze derniers mois.",
         rotate=True,
     )
@@ -151,6 +153,7 @@ def _dso_chart(board: Dashboard) -> Chart:
         [charts.month_label(p.year, p.month) for p in trend],
         "DSO",
         [p.days for p in trend],
+        ident="dso-chart",
         alt="Courbe : DSO en jours à la fin de chacun des derniers mois.",
     )
 
@@ -160,6 +163,7 @@ def _flow_chart(board: Dashboard) -> Chart:
     return charts.bars(
         [charts.month_label(m.year, m.month) for m in flow],
         [("Ouverts", [m.opened for m in flow]), ("Clos", [m.closed for m in flow])],
+        ident="flow-chart",
         alt="Diagramme en barres : dossiers ouverts et clos par mois sur les douze derniers mois.",
         formatter=charts.count,
         rotate=True,

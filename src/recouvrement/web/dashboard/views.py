@@ -1,6 +1,5 @@
 """« Traitement › Recouvrement › Tableau de bord » (issue 14 §1, B6) and the landing page."""
 
-from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -21,8 +20,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("dashboard" if current_workspace(request).may_manage else "dossier_list")
 
 
-# The charts are SVG images given as `data:` URLs (charts.py): this page alone allows them.
-@csp_update({"img-src": ["data:"]})
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
