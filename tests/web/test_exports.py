@@ -34,8 +34,9 @@ EXPORTS = [
 def _download(client, name: str, fmt: str, **params):
     response = client.get(reverse(name, kwargs={"fmt": fmt}), params)
     assert response.status_code == 200, response.status_code
+    # Reading it to the end closes it, as a WSGI server would (the XLSX's temporary file goes);
+    # a second close() would fire request_finished and close the test's database connection.
     body = b"".join(response.streaming_content)
-    response.close()
     return response, body
 
 
