@@ -9,24 +9,15 @@ import time
 import tracemalloc
 from collections.abc import Iterator
 
-from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from recouvrement.db.models import Company, Dossier, Membership
-from recouvrement.domain.statuses import Role
+from recouvrement.bench.pages import manager_client
+from recouvrement.db.models import Company, Dossier
 
 BUDGET_SECONDS = 10
 BUDGET_ROWS = 100_000
 FORMATS = ("xlsx", "csv")
-
-
-def _manager(company: Company) -> Client:
-    user = User.objects.create_user("banc-export")
-    Membership.objects.create(user=user, company=company, role=Role.MANAGER)
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
-    return client
 
 
 def _export(client: Client, fmt: str, **params: str) -> int:
@@ -39,7 +30,7 @@ def _export(client: Client, fmt: str, **params: str) -> int:
 
 
 def run(company: Company, engine: str) -> Iterator[dict]:
-    client = _manager(company)
+    client = manager_client(company)
     rows = Dossier.objects.filter(company=company).count()
     for fmt in FORMATS:  # warm the code paths, as a running server is: an export of no row
         _export(client, fmt, q="aucun dossier ne porte ce nom")

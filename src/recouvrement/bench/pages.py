@@ -28,7 +28,7 @@ RUNS = 7
 INTERVENTIONS_ON_THE_DOSSIER = 50
 
 
-def _manager(company: Company) -> Client:
+def manager_client(company: Company) -> Client:
     user = User.objects.create_user("banc-responsable")
     Membership.objects.create(user=user, company=company, role=Role.MANAGER)
     # A host the settings allow, so that no test-environment set-up changes what is measured.
@@ -98,7 +98,7 @@ def run(
 ) -> Iterator[dict]:
     """The worklist's first page, the dashboard and a dossier page with 50 interventions, in
     server time."""
-    client = _manager(company)
+    client = manager_client(company)
     median, worst = _median_ms(client, reverse("worklist"), {"jusqu_au": today.isoformat()})
     yield {
         "bench": "page_worklist_first_page",

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from recouvrement.domain.letters import MONTHS as MONTH_NAMES
 from recouvrement.domain.rules import RuleViolation
 from recouvrement.domain.statuses import Role
 
@@ -65,22 +66,6 @@ def months_up_to(as_of: date, months: int) -> list[tuple[int, int]]:
 
 def month_label(year: int, month: int) -> str:
     return f"{MONTH_NAMES[month - 1]} {year}"
-
-
-MONTH_NAMES = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 def month_end(year: int, month: int) -> date:

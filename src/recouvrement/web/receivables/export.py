@@ -8,9 +8,8 @@ from django.views.decorators.http import require_GET
 
 from recouvrement.db.reports import ReceivableRows, collaborators
 from recouvrement.exports.columns import Column, Kind, Table, Totals
-from recouvrement.services.reports import receivable_list as receivables_owed
 from recouvrement.web.exports import export_response
-from recouvrement.web.receivables.forms import ReceivableFilterForm
+from recouvrement.web.receivables.views import filtered_receivables
 from recouvrement.web.workspace import current_workspace
 
 COLUMNS = (
@@ -45,18 +44,6 @@ def receivable_list_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The échéances with the GET filters of the page (a filter that does not validate is
     ignored, as on the page)."""
     workspace = current_workspace(request)
-    today = timezone.localdate()
     people = collaborators(workspace.company)
-    form = ReceivableFilterForm(request.GET, collector_ids={c.pk for c in people})
-    filters = form.filters(today)
-    rows = receivables_owed(
-        workspace.company,
-        as_of=filters.as_of,
-        user=request.user,
-        bucket=filters.bucket,
-        collector=filters.collector,
-        client=filters.client,
-        order=filters.order,
-        today=today,
-    )
+    _, _, rows = filtered_receivables(request, workspace, timezone.localdate(), people)
     return export_response(receivable_table(rows), fmt)

@@ -25,15 +25,10 @@ from recouvrement.web.workspace import current_workspace
 RECEIVABLES_PER_PAGE = 50
 
 
-@login_required
-@require_GET
-def receivable_list(request: HttpRequest) -> HttpResponse:
-    workspace = current_workspace(request)
-    today = timezone.localdate()
-    people = collaborators(workspace.company)
+def filtered_receivables(request: HttpRequest, workspace, today, people):
+    """The page's filter form, its filters and the échéances they keep (page and export);
+    `people`: the company's collaborators (db.reports.collaborators)."""
     form = ReceivableFilterForm(request.GET, collector_ids={c.pk for c in people})
-    for ignored in ignored_filters(form):
-        messages.warning(request, ignored)
     filters = form.filters(today)
     rows = receivables_owed(
         workspace.company,
@@ -45,6 +40,18 @@ def receivable_list(request: HttpRequest) -> HttpResponse:
         order=filters.order,
         today=today,
     )
+    return form, filters, rows
+
+
+@login_required
+@require_GET
+def receivable_list(request: HttpRequest) -> HttpResponse:
+    workspace = current_workspace(request)
+    today = timezone.localdate()
+    people = collaborators(workspace.company)
+    form, filters, rows = filtered_receivables(request, workspace, today, people)
+    for ignored in ignored_filters(form):
+        messages.warning(request, ignored)
     totals = rows.totals()
     page = Paginator(rows, RECEIVABLES_PER_PAGE).get_page(request.GET.get("page"))
     buckets = {b.key: b for b in BUCKETS}
