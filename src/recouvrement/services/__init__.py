@@ -7,6 +7,7 @@ business rule forbids the change, and `PermissionDenied` when the user may not m
 from recouvrement.services.api_push import push_payments, push_receivables
 from recouvrement.services.api_tokens import create_token, revoke_token
 from recouvrement.services.batch import PrepareSummary, prepare_due
+from recouvrement.services.dry_run import DryRun, dry_run_prepare, prepare_checked
 from recouvrement.services.companies import set_up_company
 from recouvrement.services.company_settings import CompanySettings, save_company_settings
 from recouvrement.services.customer_import import import_customers_file
@@ -96,6 +97,9 @@ __all__ = [
     "open_overdue_dossiers",
     "overdue_opening_preview",
     "prepare_due",
+    "prepare_checked",
+    "dry_run_prepare",
+    "DryRun",
     "prepare_next_intervention",
     "print_due_letters",
     "print_letters",

@@ -46,6 +46,8 @@ class PrepareSummary:
     # Dossiers whose penalties could not be computed (a rate not entered…): their step is
     # created all the same, journaled « Pénalités non calculées »; each {"dossier", "reason"}.
     skipped: list[dict[str, str]] = field(default_factory=list)
+    # The interventions created, in order (the dry run describes them; not in `as_json`).
+    intervention_ids: list[int] = field(default_factory=list, repr=False)
 
     def as_json(self) -> dict:
         return {
@@ -169,7 +171,8 @@ def _prepare_chunk(ids, steps, collectors, today, user, summary: PrepareSummary)
                 planned.append(PlannedStep(pk, company_id, status, plan, queue))
                 summary.by_action[plan.step.action_type.value] += 1
         at = timezone.now()
-        create_steps(planned, user_id=user_id, at=at, today=today)
+        created = create_steps(planned, user_id=user_id, at=at, today=today)
+        summary.intervention_ids.extend(created.values())
         summary.created += len(planned)
         summary.skipped.extend(_penalties_not_computed([p.dossier_id for p in planned], at))
 

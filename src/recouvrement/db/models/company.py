@@ -45,6 +45,10 @@ class Company(models.Model):
     default_payment_terms_days = models.PositiveSmallIntegerField(
         "délai de paiement par défaut des clients (jours)", default=30
     )
+    # B12: `prepare` refuses to run when the last accounting import is older (0: no check).
+    max_import_age_days = models.PositiveSmallIntegerField(
+        "âge maximal du dernier import comptable (jours)", default=7
+    )
 
     class Meta:
         verbose_name = "société"
