@@ -80,6 +80,7 @@ ARGUMENTS: dict[str, list[str] | None] = {
     "verify": [],
     "report": ["aged-balance"],
     "token": ["create", "sophie"],
+    "evidence": ["R2026-000001", "--out", "{tmp}/preuve.pdf"],
 }
 SET_UP_ADVICE = ("n'est pas initialisée", "recouvrement init --company")
 # The commands that answer something else than the advice, and what they answer.

@@ -13,6 +13,7 @@ import sys
 from recouvrement.cli import (
     backup,
     daily,
+    evidence,
     imports,
     integrity,
     rates,
@@ -30,7 +31,19 @@ def build_parser() -> argparse.ArgumentParser:
         prog="recouvrement", description="Recouvrement de créances : poste de travail."
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    for group in (setup, serve, daily, imports, rates, tools, backup, integrity, tokens, reports):
+    for group in (
+        setup,
+        serve,
+        daily,
+        imports,
+        rates,
+        tools,
+        backup,
+        integrity,
+        tokens,
+        reports,
+        evidence,
+    ):
         group.register(commands)
     return parser
 

@@ -5,12 +5,23 @@ import json
 from pathlib import Path
 
 from recouvrement.cli.base import CommandError, parse_date, progress, setup
+from recouvrement.domain.money import format_amount
 from recouvrement.operations.files import reason, target_problem, write_durably
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     prepare = commands.add_parser("prepare", help="Préparer : crée les étapes échues (B1)")
     prepare.add_argument("--date", help="date de traitement (défaut : aujourd'hui)")
+    prepare.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="simulation : liste ce qui serait créé, sans rien écrire",
+    )
+    prepare.add_argument(
+        "--force",
+        action="store_true",
+        help="prépare même si le dernier import comptable est ancien",
+    )
     prepare.add_argument("--json", action="store_true", help="résumé JSON en dernière ligne")
     prepare.set_defaults(run=cmd_prepare)
 
@@ -43,9 +54,16 @@ def register(commands: argparse._SubParsersAction) -> None:
 def cmd_prepare(args: argparse.Namespace) -> dict:
     setup()
     today = parse_date(args.date)
-    from recouvrement.services import prepare_due
+    if args.dry_run:
+        return _dry_run(today, args.force)
+    from django.core.exceptions import ValidationError
 
-    summary = prepare_due(today, progress=progress("Préparer"))
+    from recouvrement.services import prepare_checked
+
+    try:  # refused while the payments imported are too old (B12), unless --force
+        summary = prepare_checked(today, force=args.force, progress=progress("Préparer"))
+    except ValidationError as error:
+        raise CommandError(" ".join(error.messages)) from error
     print(
         f"Préparer au {today:%d/%m/%Y} : {summary.created} intervention(s) créée(s), "
         f"{summary.not_due} dossier(s) pas encore à échéance, {summary.waiting} en attente, "
@@ -59,6 +77,27 @@ def cmd_prepare(args: argparse.Namespace) -> dict:
     for skipped in summary.skipped:  # the step is there, without its penalties
         print(f"Dossier {skipped['dossier']} : {skipped['reason']}")
     return {"date": today.isoformat(), **summary.as_json()}
+
+
+def _dry_run(today, force: bool) -> dict:
+    """`prepare --dry-run`: what the run would create, per dossier, nothing written (B12)."""
+    from recouvrement.services import dry_run_prepare
+
+    run = dry_run_prepare(today, force=force)
+    print(f"Simulation de Préparer au {today:%d/%m/%Y} (rien n'est enregistré) :")
+    for stale in run.stale:
+        print(f"{'Refusé' if run.refused else 'Forcé'} — {stale.message}")
+    for action in run.actions:
+        print(
+            f"{action.dossier_number} {action.customer_code} — {action.label} "
+            f"({action.channel}) : {format_amount(action.amount)} → {action.recipient}"
+        )
+    for group in run.groups:
+        print(f"{group.channel} : {group.count} action(s), {format_amount(group.amount)}")
+    print(f"{len(run.actions)} intervention(s) seraient créées, {format_amount(run.amount)}.")
+    if run.refused:
+        print("Sans --force, Préparer refusera de les créer.")
+    return run.as_json()
 
 
 def cmd_letters(args: argparse.Namespace) -> dict:

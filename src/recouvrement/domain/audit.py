@@ -41,10 +41,14 @@ API_TOKEN_CREATED = "api_token_created"
 API_TOKEN_REVOKED = "api_token_revoked"
 API_RECEIVABLES_PUSHED = "api_receivables_pushed"
 API_PAYMENTS_PUSHED = "api_payments_pushed"
+DISPUTE_OPENED = "dispute_opened"  # dossier rows (B10)
+DISPUTE_RESOLVED = "dispute_resolved"
 
 # The filter of « Structure › Journal »; a code not listed shows as itself.
 ACTION_LABELS = {
     COMPANY_SET_UP: "Création de la société",
+    DISPUTE_OPENED: "Litige ouvert",
+    DISPUTE_RESOLVED: "Litige résolu",
     COMPANY_SETTINGS_CHANGED: "Paramètres de la société",
     RATE_ADDED: "Taux ajouté",
     SCENARIO_CREATED: "Scénario créé",

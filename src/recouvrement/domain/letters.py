@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from recouvrement.domain.disputes import OUT_OF_DISPUTE, out_of_dispute_note
 from recouvrement.domain.identity import legal_mentions
 from recouvrement.domain.letter_templates import (
     OPTIONAL_VARIABLES,
@@ -108,7 +109,8 @@ class LetterContext:
     contact_civility: str = ""
     contact_name: str = ""
     dossier_number: str = ""
-    echeances: tuple[EcheanceRow, ...] = ()
+    echeances: tuple[EcheanceRow, ...] = ()  # only those claimable (B10, domain.disputes)
+    disputed_total: Decimal = ZERO  # the échéances in litige left out of the table and totals
     penalties: Decimal = ZERO
     penalty_rate: Decimal = ZERO  # annual, in percent, when no day was charged yet
     penalty_rates: tuple[RateSpan, ...] = ()  # the rates of the days charged, oldest first
@@ -155,7 +157,9 @@ class LetterContext:
             "contact.civilite": self.contact_civility.strip() or DEFAULT_CIVILITY,
             "contact.nom": self.contact_name,
             "dossier.numero": self.dossier_number,
-            "total_du": format_amount(self.total_due),
+            # B10: what is in litige is left out, and the sentence says so.
+            "total_du": format_amount(self.total_due)
+            + (f" {OUT_OF_DISPUTE}" if self.disputed_total else ""),
             "penalites": format_amount(self.charged_penalties),
             "taux_penalites": format_rates(self.penalty_rates, self.penalty_rate)
             if self.is_b2b
@@ -272,6 +276,9 @@ def compose_letter(template: LetterTemplateText, context: LetterContext) -> Lett
     for block in template.blocks[context.is_b2b]:
         if block.kind == "table":
             blocks.append(_table(context))
+            if context.disputed_total:
+                note = out_of_dispute_note(context.disputed_total)
+                blocks.append({"kind": "paragraph", "runs": [{"text": note, "bold": False}]})
             continue
         if _names_nil_optional(block, values):
             continue
@@ -360,6 +367,8 @@ def compose_text(
         f"- {piece} du {issued}, échue le {due} ({days} jours de retard) : {amount}"
         for piece, issued, due, days, amount in _table(context)["rows"]
     )
+    if context.disputed_total:
+        values[TABLE_VARIABLE] += "\n\n" + out_of_dispute_note(context.disputed_total)
     subject = " ".join(
         "".join(run.text for run in _fill(block.pieces, values))
         for block in template.subject_blocks[context.is_b2b]

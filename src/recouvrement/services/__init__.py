@@ -7,12 +7,14 @@ business rule forbids the change, and `PermissionDenied` when the user may not m
 from recouvrement.services.api_push import push_payments, push_receivables
 from recouvrement.services.api_tokens import create_token, revoke_token
 from recouvrement.services.batch import PrepareSummary, prepare_due
-from recouvrement.services.dry_run import DryRun, dry_run_prepare, prepare_checked
 from recouvrement.services.companies import set_up_company
 from recouvrement.services.company_settings import CompanySettings, save_company_settings
 from recouvrement.services.customer_import import import_customers_file
+from recouvrement.services.disputes import open_dispute, resolve_dispute
 from recouvrement.services.dossier_changes import DossierChanges, update_dossier
 from recouvrement.services.dossiers import assign_dossier, close_dossier, open_dossier
+from recouvrement.services.dry_run import DryRun, dry_run_prepare, prepare_checked
+from recouvrement.services.evidence import build_evidence_pack
 from recouvrement.services.import_files import (
     import_stored_file,
     save_csv_mapping,
@@ -69,6 +71,8 @@ __all__ = [
     "SelectionSummary",
     "StepInput",
     "add_rate",
+    "open_dispute",
+    "resolve_dispute",
     "create_token",
     "push_payments",
     "push_receivables",
@@ -99,6 +103,7 @@ __all__ = [
     "prepare_due",
     "prepare_checked",
     "dry_run_prepare",
+    "build_evidence_pack",
     "DryRun",
     "prepare_next_intervention",
     "print_due_letters",

@@ -23,6 +23,7 @@ from recouvrement.db.models import (
 from recouvrement.db.planning import locked_dossiers, planning_states
 from recouvrement.domain.scenario import DossierSnapshot, NextStep, NoNextStep, plan_next_step
 from recouvrement.domain.statuses import DossierStatus, InterventionKind, InterventionStatus
+from recouvrement.services.dispute_reads import wholly_disputed
 from recouvrement.services.promises import settle_promises
 from recouvrement.services.queue import collector_key
 from recouvrement.services.snapshots import step_specs
@@ -40,6 +41,7 @@ class PrepareSummary:
     waiting: int = 0
     finished: int = 0
     below_minimum: int = 0  # left alone: their open balance is under the company's minimum
+    disputed: int = 0  # left alone: their whole open balance is in litige (B10)
     promises_kept: int = 0
     promises_broken: int = 0
     by_action: Counter = field(default_factory=Counter)
@@ -56,6 +58,7 @@ class PrepareSummary:
             "waiting": self.waiting,
             "finished": self.finished,
             "below_minimum": self.below_minimum,
+            **({"disputed": self.disputed} if self.disputed else {}),
             "promises_kept": self.promises_kept,
             "promises_broken": self.promises_broken,
             "by_action": dict(sorted(self.by_action.items())),
@@ -127,6 +130,10 @@ def prepare_due(
     if below := _below_minimum(company):
         kept = [pk for pk in ids if pk not in below]
         summary.below_minimum = len(ids) - len(kept)
+        ids = kept
+    if disputed := wholly_disputed(ids):
+        kept = [pk for pk in ids if pk not in disputed]
+        summary.disputed = len(ids) - len(kept)
         ids = kept
     scenarios = Scenario.objects.all() if company is None else company.scenarios.all()
     steps = step_specs(scenarios.values_list("pk", flat=True))

@@ -1,6 +1,7 @@
 """« Structure › Société » (PRODUCT §9 O2): a manager sets the company's identity, the legal
 mentions its letters print, its bank details, logo, signatory, default payment terms, penalty
-rate and the minimum balance to chase. One journal row names what changed."""
+rate, the minimum balance to chase and how old the last import may be (B12).
+One journal row names what changed."""
 
 import hashlib
 from dataclasses import dataclass, fields
@@ -13,6 +14,7 @@ from django.utils import timezone
 from recouvrement.db.models import Company, CompanyLogo, LegalRate
 from recouvrement.documents import LetterRenderingError, check_image
 from recouvrement.domain import audit, identity
+from recouvrement.domain.freshness import DEFAULT_MAX_IMPORT_AGE_DAYS, MAX_IMPORT_AGE_DAYS
 from recouvrement.domain.letters import Letterhead
 from recouvrement.domain.logos import Logo, LogoFormat, check_logo
 from recouvrement.domain.money import CENT, check_amount
@@ -49,6 +51,7 @@ FIELD_LABELS = {
     "contractual_penalty_rate": "taux de pénalités contractuel",
     "claim_late_paid_penalties": "réclamer les pénalités des factures réglées en retard",
     "minimum_balance": "solde minimum à relancer",
+    "max_import_age_days": "âge maximal du dernier import comptable",
     "logo": "logo",
 }
 
@@ -77,6 +80,7 @@ class CompanySettings:
     contractual_penalty_rate: Decimal | None = None
     claim_late_paid_penalties: bool = False
     minimum_balance: Decimal = Decimal("0")
+    max_import_age_days: int = DEFAULT_MAX_IMPORT_AGE_DAYS
 
     @classmethod
     def of(cls, company: Company) -> "CompanySettings":
@@ -138,6 +142,7 @@ def _checked(company: Company, wanted: CompanySettings, today: date) -> dict:
     values["minimum_balance"] = values["minimum_balance"].quantize(CENT)
     _days(values["default_payment_terms_days"], "délai de paiement par défaut", 0, MAX_TERMS)
     _days(values["payment_deadline_days"], "délai accordé par les courriers", 1, MAX_LETTER_DELAY)
+    _days(values["max_import_age_days"], "délai depuis le dernier import", 0, MAX_IMPORT_AGE_DAYS)
     rate = values["contractual_penalty_rate"]
     if rate is not None:
         rate = values["contractual_penalty_rate"] = rate.quantize(RATE_PLACES)

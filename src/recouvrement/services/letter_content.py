@@ -108,9 +108,9 @@ def compose_printable(
         except RuleViolation as violation:
             skipped.append(Skipped(intervention, violation.message, violation.code))
             continue
-        rows = receivables.get(dossier.pk, DossierDues()).open
+        dues = receivables.get(dossier.pk, DossierDues())
         penalties = penalties_of[dossier.pk]
-        context = _context(intervention, template, rows, penalties, today, header)
+        context = _context(intervention, template, dues, penalties, today, header)
         content = compose_letter(parsed_templates[template.pk], context)
         letters.append(Letter(intervention, template, context, content, penalties))
     return letters, skipped
@@ -132,7 +132,10 @@ def _template_for(intervention: Intervention, templates: dict[str, LetterTemplat
     return templates[code]
 
 
-def _context(intervention, template, rows, penalties, today, header: Letterhead) -> LetterContext:
+def _context(
+    intervention, template, dues: DossierDues, penalties, today, header: Letterhead
+) -> LetterContext:
+    """The letter's variables: only the échéances claimable (B10), the disputed total apart."""
     dossier = intervention.dossier
     company, customer = dossier.company, dossier.customer
     contact = dossier.contact or next(iter(customer.contacts.all()), None)
@@ -164,8 +167,9 @@ def _context(intervention, template, rows, penalties, today, header: Letterhead)
                 days_overdue(r.due_date, today),
                 r.open_amount,
             )
-            for r, _ in rows
+            for r, _ in dues.open
         ),
+        disputed_total=dues.disputed_total,
         payment_delay_days=company.payment_deadline_days,
         **_claimed(penalties, customer.kind == CustomerKind.B2B),
         signatory_name=str(collector) if collector else company.signatory_name,

@@ -25,6 +25,7 @@ from recouvrement.db.models import (
     Receivable,
 )
 from recouvrement.domain.customers import CustomerKind
+from recouvrement.domain.disputes import OpenDispute, claimable
 from recouvrement.domain.penalties import (
     DossierPenalties,
     ReceivableDue,
@@ -35,6 +36,7 @@ from recouvrement.domain.penalties import (
 from recouvrement.domain.rules import RuleViolation
 from recouvrement.domain.statuses import ActionType, InterventionStatus
 from recouvrement.services.actors import require_manager
+from recouvrement.services.dispute_reads import open_disputes
 from recouvrement.services.use_case import use_case
 
 DueRow = tuple[Receivable, ReceivableDue]
@@ -47,6 +49,8 @@ class DossierDues:
 
     open: list[DueRow] = field(default_factory=list)
     late_paid: list[DueRow] = field(default_factory=list)
+    disputed: list[DueRow] = field(default_factory=list)  # B10: left out of every claim
+    disputed_total: Decimal = Decimal("0.00")
 
 
 DueRows = dict[int, DossierDues]
@@ -54,7 +58,7 @@ DueRows = dict[int, DossierDues]
 
 def receivables_due(dossier_ids: Iterable[int]) -> DueRows:
     """Each dossier's échéances still open or paid late, with what was paid after their due
-    date (three queries)."""
+    date (four queries); those in an open litige are set apart (B10, `domain.disputes`)."""
     dossier_ids = list(dossier_ids)
     linked = DossierReceivable.objects.filter(dossier_id__in=dossier_ids).select_related(
         "receivable"
@@ -86,7 +90,21 @@ def receivables_due(dossier_ids: Iterable[int]) -> DueRows:
             dues.open.append((receivable, due))
         elif due.paid_late:
             dues.late_paid.append((receivable, due))
+    disputes = open_disputes(by_dossier)
+    for dossier_id, dues in by_dossier.items():
+        if dossier_id in disputes:
+            _set_disputed_apart(dues, disputes[dossier_id])
     return by_dossier
+
+
+def _set_disputed_apart(dues: DossierDues, disputes: list[OpenDispute]) -> None:
+    claim = claimable(((r.pk, r.open_amount) for r, _ in dues.open), disputes)
+    disputed = set(claim.disputed)
+    dues.disputed = [row for row in dues.open if row[0].pk in disputed]
+    dues.open = [row for row in dues.open if row[0].pk not in disputed]
+    dues.disputed_total = claim.disputed_total
+    late = set(claimable(((r.pk, r.open_amount) for r, _ in dues.late_paid), disputes).claimable)
+    dues.late_paid = [row for row in dues.late_paid if row[0].pk in late]
 
 
 def formal_notice_dates(dossier_ids: Iterable[int]) -> dict[int, date]:

@@ -6,7 +6,9 @@ from recouvrement.domain.permissions import may_manage
 from recouvrement.domain.statuses import Role
 
 # Pages only a « Responsable recouvrement » may open: not offered to the others.
-MANAGER_ONLY = frozenset({"import_upload", "user_list", "journal_list", "outbox_list"})
+MANAGER_ONLY = frozenset(
+    {"import_upload", "user_list", "journal_list", "outbox_list", "simulation"}
+)
 
 MENU = (
     (
@@ -20,6 +22,7 @@ MENU = (
             ("worklist", "Gestion des actions", ("worklist",)),
             ("import_upload", "Importer", ("import_",)),
             ("outbox_list", "Envois", ("outbox_",)),
+            ("simulation", "Simulation", ("simulation",)),
         ),
     ),
     (

@@ -3,7 +3,9 @@
 from recouvrement.db.models.api_tokens import ApiToken
 from recouvrement.db.models.company import Collaborator, Company, CompanyLogo, Membership
 from recouvrement.db.models.customers import Contact, Customer
+from recouvrement.db.models.disputes import Dispute, DisputeResult, DisputeStatus
 from recouvrement.db.models.dossiers import Dossier, DossierReceivable, DossierSequence
+from recouvrement.db.models.evidence import EvidencePack
 from recouvrement.db.models.first_run import FirstRunToken
 from recouvrement.db.models.imports import AccountingImport, SavedCsvMapping
 from recouvrement.db.models.interventions import AttachedDocument, Intervention
@@ -27,11 +29,15 @@ __all__ = [
     "CompanyLogo",
     "Contact",
     "Customer",
+    "Dispute",
     "DisputeReason",
+    "DisputeResult",
+    "DisputeStatus",
     "Dossier",
     "DossierReceivable",
     "DossierSequence",
     "EcbRate",
+    "EvidencePack",
     "FirstRunToken",
     "Intervention",
     "JournalEntry",

@@ -11,6 +11,7 @@ from recouvrement.db.dossier_list import PagedDossiers
 from recouvrement.db.models import Collaborator, Dossier
 from recouvrement.db.queries import dossier_page
 from recouvrement.domain.statuses import DossierStatus
+from recouvrement.web.disputes.views import dispute_section
 from recouvrement.web.dossiers.forms import DOSSIER_COLUMNS, DossierFilterForm
 from recouvrement.web.dossiers.listing import dossier_listing
 from recouvrement.web.forms import ignored_filters
@@ -54,4 +55,7 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Dossier.DoesNotExist:
         raise Http404("Ce dossier de recouvrement n'existe pas.") from None
     may_edit = workspace.may_change_dossier(page.dossier)
-    return render(request, "dossiers/dossier_detail.html", {"page": page, "may_edit": may_edit})
+    disputes = dispute_section(workspace, page.dossier)
+    return render(
+        request, "dossiers/dossier_detail.html", {"page": page, "may_edit": may_edit, **disputes}
+    )

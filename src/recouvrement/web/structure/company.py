@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from recouvrement.domain.freshness import DEFAULT_MAX_IMPORT_AGE_DAYS
 from recouvrement.domain.logos import MAX_LOGO_BYTES
 from recouvrement.services.company_settings import (
     SETTINGS_FIELDS,
@@ -39,7 +40,7 @@ SECTIONS = (
             "claim_late_paid_penalties",
         ),
     ),
-    ("Relance", ("minimum_balance",)),
+    ("Relance", ("minimum_balance", "max_import_age_days")),
 )
 
 
@@ -124,6 +125,15 @@ class CompanyForm(forms.Form):
         "En dessous, « Ouvrir les dossiers » n'ouvre pas de dossier et « Préparer » "
         "ne fait plus avancer le dossier.",
     )
+    max_import_age_days = forms.IntegerField(
+        label="Âge maximal du dernier import comptable (jours)",
+        min_value=0,
+        max_value=365,
+        required=False,  # empty: the default (7 days)
+        help_text="Au-delà, « recouvrement prepare » refuse d'envoyer et d'imprimer tant que les "
+        "règlements ne sont pas importés (sauf --force). 0 : pas de contrôle ; une société qui "
+        "n'a jamais importé n'est pas contrôlée.",
+    )
     logo = forms.FileField(
         label="Logo",
         required=False,
@@ -132,6 +142,10 @@ class CompanyForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/svg+xml"}),
     )
     remove_logo = forms.BooleanField(label="Retirer le logo", required=False)
+
+    def clean_max_import_age_days(self) -> int:
+        days = self.cleaned_data.get("max_import_age_days")
+        return DEFAULT_MAX_IMPORT_AGE_DAYS if days is None else days
 
     def settings(self) -> CompanySettings:
         return CompanySettings(**{name: self.cleaned_data[name] for name in SETTINGS_FIELDS})

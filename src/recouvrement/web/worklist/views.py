@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from recouvrement.db.worklist import WorklistPage, worklist_rows
+from recouvrement.services.dispute_reads import dossiers_in_dispute
 from recouvrement.services.step_emails import attach_step_emails
 from recouvrement.web.forms import ignored_filters
 from recouvrement.web.sorting import sort_headers
@@ -55,8 +56,10 @@ def worklist(request: HttpRequest) -> HttpResponse:
     page = _page(workspace, filters)
     rows = page.rows[:ROWS_PER_PAGE]
     attach_step_emails(rows)  # each « E-mail » row's latest e-mail, one query for the page
+    disputed = dossiers_in_dispute({row.dossier_id for row in rows})  # B10, one query
     for row in rows:
         row.balance = page.balances.get(row.dossier_id)
+        row.disputed = row.dossier_id in disputed
     return render(
         request,
         "worklist/worklist.html",
