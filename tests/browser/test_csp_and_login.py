@@ -89,7 +89,7 @@ def test_the_main_pages_work_in_chromium_with_no_csp_violation(
     # htmx: « Modifier » swaps the tab for its entry line, « Enregistrer » posts it.
     with _htmx(page):
         page.get_by_role("link", name="Modifier « Courrier de relance »").click()
-    comment = page.get_by_label("Commentaire")
+    comment = page.locator("#interventions-tab").get_by_label("Commentaire")
     expect(comment).to_be_visible()
     comment.fill("Adresse vérifiée")
     with _htmx(page) as saved:
