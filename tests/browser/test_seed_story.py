@@ -114,7 +114,7 @@ def test_sophie_follows_the_seed_story_in_the_browser(page, live_server, team, s
     page.get_by_role("toolbar", name="Interventions").locator(
         "summary", has_text="Fonctions"
     ).click()
-    page.get_by_role("button", name="Préparer").click()
+    page.get_by_role("button", name="Préparer", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Impression du courrier")
     expect(page.locator(".print-state")).to_contain_text("rien n'est enregistré")
     page.get_by_role("button", name="Imprimer").click()
