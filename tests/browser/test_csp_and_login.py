@@ -109,6 +109,7 @@ def test_the_main_pages_work_in_chromium_with_no_csp_violation(
     # « Nouveau dossier »: the client picker searches as one types (htmx, accents ignored);
     # choosing the customer swaps the form in (hx-push-url).
     page.get_by_role("link", name="Nouveau dossier").click()
+    page.wait_for_load_state("load")  # htmx is deferred: it must run before one types
     with _htmx(page):
         page.locator("#client-search").fill("boulangerie")
     matches = page.locator("#client-matches")

@@ -58,6 +58,8 @@ def test_the_manager_previews_then_opens_and_picks_a_client(page: Page, live_ser
     # « Nouveau dossier »: « eclairage » finds « Éclairage », the overdue échéance pre-ticked.
     a_receivable(lighting, "90.00", today - timedelta(days=3))
     page.get_by_role("link", name="Nouveau dossier").click()
+    # htmx is a deferred script: typing before it has run would only change the field's value.
+    page.wait_for_load_state("load")
     page.locator("#client-search").fill("eclairage")
     matches = page.locator("#client-matches")
     matches.get_by_role("link", name="Éclairage Cœur de Lyon").click()

@@ -1,5 +1,7 @@
 """The demo company of `recouvrement demo`: complete, at every stage, and the same every time."""
 
+import hashlib
+import shutil
 from collections import Counter
 from datetime import date, timedelta
 
@@ -20,16 +22,23 @@ from recouvrement.db.models import (
     Intervention,
     Membership,
     Payment,
+    PrintedLetter,
     Receivable,
     Scenario,
 )
+from recouvrement.db.queries import dossier_page
 from recouvrement.demo import DEMO_TODAY, DemoDatabaseNotEmpty, build_demo, demo_summary
+from recouvrement.documents.evidence import pdf_text
+from recouvrement.documents.pages import letter_pages
+from recouvrement.domain.customers import CustomerKind
+from recouvrement.domain.money import format_amount
 from recouvrement.domain.statuses import (
     ActionType,
     DossierStatus,
     InterventionKind,
     InterventionStatus,
 )
+from recouvrement.services.evidence import build_evidence_pack
 
 pytestmark = pytest.mark.django_db
 
@@ -242,6 +251,36 @@ class TestTheDemoCompany:
 
         assert first.created >= 10
         assert second.created == 0
+
+    @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+    def test_the_evidence_pack_of_a_demo_dossier_holds_its_printed_letters(self, demo):
+        """Issue 15's check on the demo: the pack holds the very pages printed (text and
+        SHA-256), its amounts are the dossier page's, and it proposes a route."""
+        # A B2B debtor: a B2C claim adds legal interest, whose 2nd-half 2026 rate the demo
+        # cannot know (the pack is then refused, saying which rate to enter).
+        letters = PrintedLetter.objects.select_related("batch", "intervention__dossier").filter(
+            intervention__dossier__customer__kind=CustomerKind.B2B
+        )
+        by_dossier = Counter(letter.intervention.dossier for letter in letters)
+        dossier, count = by_dossier.most_common(1)[0]
+        assert count >= 2  # a relance and a mise en demeure, printed as the collector did
+
+        built = build_evidence_pack(dossier, today=DEMO_TODAY, user=None)
+
+        pages = pdf_text(bytes(built.pack.pdf))
+        for letter in letters.filter(intervention__dossier=dossier):
+            stored = letter_pages(bytes(letter.batch.pdf), letter.first_page, letter.last_page)
+            piece = next(p for p in built.pieces if p.file.content == stored)
+            assert piece.sha256 == hashlib.sha256(stored).hexdigest()
+            stored_text = pdf_text(stored)
+            start = pages.index(stored_text[0])
+            assert pages[start : start + len(stored_text)] == stored_text
+        figures = dossier_page(dossier.company, dossier.pk).figures
+        assert built.claim.principal == figures.open_amount > 0
+        assert built.claim.payments == figures.payments
+        summary = " ".join(pages[0].split())
+        assert " ".join(format_amount(figures.open_amount).split()) in summary
+        assert built.pack.route in {"small_claims", "injunction_commerce", "injunction_judiciaire"}
 
 
 def test_every_demo_user_logs_in_with_the_printed_password_and_has_the_stated_role():

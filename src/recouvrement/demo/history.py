@@ -6,6 +6,8 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+
 from recouvrement import services
 from recouvrement.db import models as db
 from recouvrement.demo import data
@@ -144,6 +146,14 @@ def _complete(demo: Demo, todo, step, done, actor, contact) -> None:
     else:
         comment, status = demo.rng.choice(data.DONE_COMMENTS[action]), InterventionStatus.DONE
     services.update_intervention(todo, user=actor, contact=contact, comment=comment)
+    if status is InterventionStatus.DONE and action.is_printed:
+        # Printed as the collector does (« Imprimer »): the batch's PDF and the letter's pages
+        # are stored, so the dossier de preuve holds the very pages sent.
+        try:
+            services.print_letters([todo], today=done, user=actor)
+            return
+        except ValidationError:  # e.g. a rate not yet published on a later `today`
+            pass
     services.set_intervention_status(todo, status, today=done, user=actor)
 
 

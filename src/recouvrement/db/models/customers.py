@@ -12,6 +12,8 @@ class Customer(models.Model):
     code = models.CharField("code client", max_length=17)
     name = models.CharField("raison sociale ou nom", max_length=100)
     kind = models.CharField("type", max_length=3, choices=choices_of(CustomerKind))
+    # The debtor's identity on a requête en injonction de payer (B8); 9 digits, Luhn-checked.
+    siren = models.CharField("SIREN", max_length=9, blank=True)
     address = models.CharField("adresse", max_length=200, blank=True)
     postal_code = models.CharField("code postal", max_length=10, blank=True)
     city = models.CharField("ville", max_length=60, blank=True)

@@ -6,6 +6,7 @@ from django.db import models
 
 from recouvrement.db.models.company import Company
 from recouvrement.db.models.dossiers import Dossier
+from recouvrement.domain.court_route import route_label
 
 
 class EvidencePack(models.Model):
@@ -28,3 +29,7 @@ class EvidencePack(models.Model):
 
     def __str__(self) -> str:
         return f"Dossier de preuve du {self.built_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def route_label(self) -> str:
+        return route_label(self.route)
