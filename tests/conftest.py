@@ -1,5 +1,6 @@
 """Fixtures shared by every test folder: a company and its personas by role (PRODUCT §1)."""
 
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -10,6 +11,18 @@ from recouvrement.db.models import Collaborator, Company
 from recouvrement.db.models.rates import seed_published_rates
 from recouvrement.domain.statuses import Role
 from tests.builders import a_collector, a_company, a_user
+
+
+def pytest_collection_modifyitems(config, items):
+    """The PostgreSQL run leaves out the tests marked `sqlite_files`: they run commands on
+    their own SQLite files, so they would only repeat the SQLite run (minutes of CI)."""
+    if not os.environ.get("RECOUVREMENT_DATABASE_URL", "").startswith("postgres"):
+        return
+    kept = [item for item in items if item.get_closest_marker("sqlite_files") is None]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
 
 # Real hashing costs ~0.3 s per user; tests check logins, not the hash's strength.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

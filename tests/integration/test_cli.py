@@ -69,6 +69,7 @@ def demo_db(tmp_path_factory) -> Path:
     return db
 
 
+@pytest.mark.sqlite_files
 def test_demo_without_serving_prints_its_counts_and_logins_as_json(demo_db):
     result = run("demo", "--db", str(demo_db), "--no-serve", "--json")
 
@@ -81,6 +82,7 @@ def test_demo_without_serving_prints_its_counts_and_logins_as_json(demo_db):
     assert all(u["username"] in result.stdout for u in summary["users"])
 
 
+@pytest.mark.sqlite_files
 def test_prepare_on_the_demo_creates_the_due_steps_once(demo_db):
     env = {"RECOUVREMENT_DATABASE_URL": f"sqlite:///{demo_db}"}
 
@@ -94,6 +96,7 @@ def test_prepare_on_the_demo_creates_the_due_steps_once(demo_db):
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+@pytest.mark.sqlite_files
 def test_letters_on_the_demo_print_one_pdf_and_mark_the_letters_done(demo_db, tmp_path):
     env = {"RECOUVREMENT_DATABASE_URL": f"sqlite:///{demo_db}"}
     out = tmp_path / "letters.pdf"
@@ -118,6 +121,7 @@ def test_letters_on_the_demo_print_one_pdf_and_mark_the_letters_done(demo_db, tm
     assert "le 15 décembre 2026" in text
 
 
+@pytest.mark.sqlite_files
 def test_the_demo_is_served_and_its_login_page_answers(demo_db):
     port = free_port()
     server = subprocess.Popen(
@@ -140,6 +144,7 @@ def test_the_demo_is_served_and_its_login_page_answers(demo_db):
     assert f"http://127.0.0.1:{port}/" in output
 
 
+@pytest.mark.sqlite_files
 def test_serve_uses_the_configured_database(tmp_path):
     port = free_port()
     env = {**os.environ, "RECOUVREMENT_DATABASE_URL": f"sqlite:///{tmp_path}/prod.sqlite3"}
@@ -217,6 +222,7 @@ def test_letters_that_cannot_be_rendered_print_nothing_and_fail_in_french(
     assert not out.exists()
 
 
+@pytest.mark.sqlite_files
 def test_the_benchmark_prints_one_json_figure_per_line(tmp_path):
     env = {"RECOUVREMENT_DATABASE_URL": f"sqlite:///{tmp_path}/bench.sqlite3"}
 
@@ -292,6 +298,7 @@ def test_import_of_a_csv_with_an_as_of_date_and_a_missing_file(team, capsys, tmp
     assert "Fichier introuvable" in capsys.readouterr().err
 
 
+@pytest.mark.sqlite_files
 def test_the_import_benchmark_imports_a_generated_fec_in_a_child_process(tmp_path):
     env = {"RECOUVREMENT_DATABASE_URL": f"sqlite:///{tmp_path}/bench.sqlite3"}
 
@@ -306,6 +313,7 @@ def test_the_import_benchmark_imports_a_generated_fec_in_a_child_process(tmp_pat
     assert again["open_receivables"] == first["open_receivables"]
 
 
+@pytest.mark.sqlite_files
 def test_the_demos_sample_fec_closes_paid_dossiers_and_keeps_a_promise(demo_db, tmp_path):
     for path in (demo_db.parent / "pristine").glob("*"):  # the database, its WAL, the FEC
         shutil.copy(path, tmp_path / path.name)
