@@ -87,3 +87,36 @@ def test_contacts_list_create_update(team, call):
     assert sorted(c["last_name"] for c in listing) == ["Durand", "Petit"]
     assert call(team.reader).post(url, {"last_name": "Non"}).status_code == 403
     assert caller.patch(f"{url}999999/", {"phone": "1"}).status_code == 404
+
+
+def test_the_siren_goes_in_and_out_checked_by_the_same_service(team, call):
+    caller = call(team.manager)
+    created = caller.post(CUSTOMERS, {"code": "S1", "name": "Siren SAS", "siren": "801 587 858"})
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["siren"] == "801587858"
+    assert Customer.objects.get(pk=body["id"]).siren == "801587858"
+    assert call(team.reader).get(f"{CUSTOMERS}{body['id']}/").json()["siren"] == "801587858"
+
+    wrong = caller.patch(f"{CUSTOMERS}{body['id']}/", {"siren": "801587859"})
+    assert wrong.status_code == 400
+    assert wrong.json()["detail"] == (
+        "Le SIREN « 801587859 » n'est pas valide (clé de contrôle erronée)."
+    )
+    unchanged = caller.patch(f"{CUSTOMERS}{body['id']}/", {"city": "Lyon"})
+    assert unchanged.json()["siren"] == "801587858"  # not sent: kept
+    cleared = caller.patch(f"{CUSTOMERS}{body['id']}/", {"siren": ""})
+    assert cleared.status_code == 200 and cleared.json()["siren"] == ""
+    short = caller.post(CUSTOMERS, {"code": "S2", "name": "Court", "siren": "12345"})
+    assert short.status_code == 400
+    assert short.json()["detail"] == "Le SIREN « 12345 » doit compter 9 chiffres."
+    assert not Customer.objects.filter(code="S2").exists()
+
+
+def test_the_api_reads_and_writes_the_fields_the_journal_follows():
+    from recouvrement.api.customers import CustomerIn, CustomerOut, CustomerPatch
+    from recouvrement.services.customer_journal import CUSTOMER_FIELDS
+
+    assert set(CustomerOut.model_fields) == {"id", *CUSTOMER_FIELDS}
+    assert set(CustomerIn.model_fields) == {"contacts", *CUSTOMER_FIELDS}
+    assert set(CustomerPatch.model_fields) == set(CUSTOMER_FIELDS)

@@ -31,6 +31,7 @@ from recouvrement.demo import DEMO_TODAY, DemoDatabaseNotEmpty, build_demo, demo
 from recouvrement.documents.evidence import pdf_text
 from recouvrement.documents.pages import letter_pages
 from recouvrement.domain.customers import CustomerKind
+from recouvrement.domain.identity import format_siren, normalize_siren
 from recouvrement.domain.money import format_amount
 from recouvrement.domain.statuses import (
     ActionType,
@@ -172,6 +173,10 @@ class TestTheDemoCompany:
         contacts = Customer.objects.annotate(n=Count("contacts")).values_list("n", flat=True)
         assert set(contacts) <= {1, 2}
         assert set(Contact.objects.values_list("civility", flat=True)) == {"Madame", "Monsieur"}
+        sirens = [c.siren for c in customers if c.kind == CustomerKind.B2B]
+        assert all(normalize_siren(siren) == siren != "" for siren in sirens)  # Luhn keys
+        assert len(set(sirens)) == len(sirens)
+        assert not customers.filter(kind=CustomerKind.B2C).exclude(siren="").exists()
 
     def test_the_receivables_are_overdue_at_every_age_and_some_are_not_due_yet(self, demo):
         open_items = Receivable.objects.filter(open_amount__gt=0)
@@ -280,6 +285,7 @@ class TestTheDemoCompany:
         assert built.claim.payments == figures.payments
         summary = " ".join(pages[0].split())
         assert " ".join(format_amount(figures.open_amount).split()) in summary
+        assert f"SIREN {format_siren(dossier.customer.siren)} Adresse" in summary
         assert built.pack.route in {"small_claims", "injunction_commerce", "injunction_judiciaire"}
 
 

@@ -196,3 +196,27 @@ def test_a_disputed_echeance_is_left_out_of_the_claim(team):
     assert built.claim.principal == Decimal("1000.00")
     summary = squash(pdf_text(bytes(built.pack.pdf))[0])
     assert "Montants en litige, hors demande" in summary
+
+
+@pytest.mark.parametrize(
+    ("siren", "printed"), [("801587858", "801 587 858"), ("", "non renseigné — à compléter")]
+)
+def test_the_debtors_siren_is_printed_on_the_summary_and_the_requete(team, siren, printed):
+    customer = a_customer(team.company, name="Garage Petit", address="1 rue Neuve", siren=siren)
+    dossier = a_dossier(
+        customer,
+        today=OPENED,
+        collector=team.collector,
+        receivables=[a_receivable(customer, "3000.00", date(2026, 9, 1))],
+    )
+
+    built = build_evidence_pack(dossier, today=TODAY, user=None)
+
+    pages = [squash(page) for page in pdf_text(bytes(built.pack.pdf))]
+    requete = " ".join(page for page in pages if "Projet de requête —" in page)
+    for text in (pages[0], requete):  # the summary, then the draft requête
+        debtor = text[text.index("Dénomination / nom Garage Petit") :]
+        assert debtor.startswith(
+            f"Dénomination / nom Garage Petit Qualité Professionnel (code client "
+            f"{customer.code}) SIREN {printed} Adresse 1 rue Neuve, Lyon"
+        )

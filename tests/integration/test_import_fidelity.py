@@ -265,3 +265,32 @@ def test_only_a_manager_imports_the_customers_file(team):
 
     with pytest.raises(PermissionDenied, match="peut importer le fichier des clients"):
         import_customers_file(team.company, io.BytesIO(CUSTOMERS), user=team.collector_user)
+
+
+def test_the_customers_file_sets_the_siren_and_names_the_line_of_a_bad_one(team, tmp_path):
+    from recouvrement.services.customer_import import import_customers_file
+
+    kept = Customer.objects.create(
+        company=team.company, code="C2", name="Beta SAS", kind="b2b", siren="801667049"
+    )
+    path = tmp_path / "clients.csv"
+    path.write_text(
+        "Code;Nom;Type;N° SIREN\nC1;Alpha SARL;B2B;801 587 858\nC2;;;\nC3;Gamma SAS;B2B;\n",
+        encoding="utf-8",
+    )
+
+    assert cli.main(["import-customers", str(path)]) == 0
+
+    sirens = dict(Customer.objects.values_list("code", "siren"))
+    assert sirens == {"C1": "801587858", "C2": "801667049", "C3": ""}  # an empty cell keeps
+    kept.refresh_from_db()
+    assert kept.siren == "801667049"
+
+    bad = b"Code;Siren\nC1;801 587 859\nC2;8016670\nC3;801746231\n"
+    report = import_customers_file(team.company, io.BytesIO(bad), user=team.manager)
+
+    assert report.errors == [
+        "Ligne 2 : le SIREN « 801 587 859 » n'est pas valide (clé de contrôle erronée)",
+        "Ligne 3 : le SIREN « 8016670 » doit compter 9 chiffres",
+    ]
+    assert dict(Customer.objects.values_list("code", "siren")) == sirens  # nothing changed

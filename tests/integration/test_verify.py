@@ -21,6 +21,7 @@ from recouvrement.db.models import (
     AttachedDocument,
     Company,
     Dossier,
+    EvidencePack,
     JournalEntry,
     JournalHead,
     PrintBatch,
@@ -36,7 +37,7 @@ from recouvrement.services.journal import (
     record,
     save_entries,
 )
-from tests.builders import a_customer, a_dossier, a_scenario
+from tests.builders import a_customer, a_dossier, a_receivable, a_scenario
 
 pytestmark = pytest.mark.django_db
 
@@ -380,6 +381,54 @@ def test_an_altered_pdf_is_named(team, action, what):
     assert report.problems == [
         f"{what} n° {batch.pk} du {timezone.localtime(batch.printed_at):%d/%m/%Y %H:%M} a été "
         "modifié (empreinte différente)."
+    ]
+
+
+def a_pack(team) -> EvidencePack:
+    """A « dossier de preuve » as « Préparer le dossier contentieux » keeps it."""
+    from recouvrement.services.evidence import build_evidence_pack
+
+    customer = a_customer(team.company, name="Garage Petit", siren="801587858")
+    dossier = a_dossier(
+        customer,
+        today=date(2026, 10, 1),
+        receivables=[a_receivable(customer, "3000.00", date(2026, 9, 1))],
+    )
+    return build_evidence_pack(dossier, today=date(2026, 10, 20), user=None).pack
+
+
+def test_an_evidence_packs_altered_pdf_or_zip_is_named(team, capsys):
+    first = a_pack(team)
+    pack = a_pack(team)
+    assert verify().ok and verify().checked["evidence_packs"] == 2
+    unprotect("recouvrement_evidencepack")
+    table = "recouvrement_evidencepack"
+    named = (
+        f"dossier de preuve n° {pack.pk} (dossier {pack.dossier.number}) du "
+        f"{timezone.localtime(pack.built_at):%d/%m/%Y %H:%M}"
+    )
+
+    sql(f"UPDATE {table} SET pdf = %s WHERE id = %s", [bytes(pack.pdf) + b"%", pack.pk])
+
+    assert verify().problems == [f"Le PDF du {named} a été modifié (empreinte différente)."]
+
+    sql(f"UPDATE {table} SET zip = %s WHERE id = %s", [b"PK\x05\x06" + bytes(18), pack.pk])
+
+    report = verify()
+    assert report.problems == [
+        f"Le PDF et le ZIP du {named} ont été modifiés (empreinte différente)."
+    ]
+    assert report.failed == {"evidence_packs": 1}
+    assert cli.main(["verify"]) == 1
+    assert f"Le PDF et le ZIP du {named}" in capsys.readouterr().out
+
+    sql(f"UPDATE {table} SET zip_sha256 = %s WHERE id = %s", ["0" * 64, first.pk])
+
+    assert verify().problems == [
+        f"Le ZIP du dossier de preuve n° {first.pk} (dossier {first.dossier.number}) du "
+        f"{timezone.localtime(first.built_at):%d/%m/%Y %H:%M} a été modifié (empreinte "
+        "différente).",
+        "… et 1 autre(s) dossier(s) de preuve modifié(s).",
     ]
 
 

@@ -84,6 +84,7 @@ def durand(team):
         email="compta@durand.example.fr",
         payment_terms_days=45,
         default_collector=team.collector,
+        siren="801587858",
     )
     a_contact(
         customer,
@@ -104,6 +105,7 @@ def test_the_identity_and_the_contacts_with_phone_and_email_links(client, team, 
         "CLI0042",
         "Boulangerie Durand",
         "Professionnel",
+        "SIREN 801 587 858",
         "3 rue des Lilas",
         "69003 Lyon",
         "Claire Martin",

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 
-from recouvrement.db.models import Contact, Customer, LegalRate
+from recouvrement.db.models import Contact, Customer, JournalEntry, LegalRate
 from recouvrement.domain.money import format_amount
 from tests.builders import a_company, a_contact, a_customer, a_dossier, a_receivable
 
@@ -223,3 +223,47 @@ def test_a_collectors_new_client_page_is_refused_with_the_rules_message(client, 
 
     assert response.status_code == 403
     assert "Seul un responsable recouvrement peut créer un client." in response.content.decode()
+
+
+def test_the_siren_typed_with_spaces_is_stored_checked_shown_formatted_and_journaled(client, team):
+    customer = a_customer(team.company, code="C0042")
+    client.force_login(team.manager)
+    url = reverse("customer_edit", args=[customer.pk])
+
+    response = client.post(url, {**FORM, "siren": " 801 587 858 ", **contacts()})
+
+    customer.refresh_from_db()
+    assert response.status_code == 302
+    assert customer.siren == "801587858"
+    assert 'value="801 587 858"' in client.get(url).content.decode()
+    entry = JournalEntry.objects.filter(action="customer_changed").latest("pk")
+    assert "SIREN" in entry.message
+    assert (entry.before["siren"], entry.after["siren"]) == ("", "801587858")
+
+    cleared = client.post(url, {**FORM, "siren": "", **contacts()})  # optional: blank allowed
+
+    customer.refresh_from_db()
+    assert cleared.status_code == 302 and customer.siren == ""
+
+
+def test_a_siren_with_a_wrong_key_or_length_is_refused_in_french_and_nothing_saved(client, team):
+    customer = a_customer(team.company, code="C0042", name="Avant", siren="801587858")
+    client.force_login(team.manager)
+    url = reverse("customer_edit", args=[customer.pk])
+
+    wrong_key = client.post(url, {**FORM, "siren": "801 587 859", **contacts()})
+    too_short = client.post(url, {**FORM, "siren": "80158", **contacts()})
+    new = client.post(
+        reverse("customer_create"), {**FORM, "code": "C0099", "siren": "123456789", **contacts()}
+    )
+
+    assert wrong_key.status_code == too_short.status_code == new.status_code == 400
+    assert "Le SIREN « 801 587 859 » n&#x27;est pas valide (clé de contrôle erronée)." in (
+        wrong_key.content.decode()
+    )
+    assert "Le SIREN « 80158 » doit compter 9 chiffres." in too_short.content.decode()
+    assert "Le SIREN « 123456789 » n&#x27;est pas valide" in new.content.decode()
+    assert f'action="{reverse("customer_create")}"' in new.content.decode()
+    customer.refresh_from_db()
+    assert (customer.name, customer.siren) == ("Avant", "801587858")
+    assert Customer.objects.filter(company=team.company).count() == 1

@@ -14,24 +14,14 @@ from recouvrement.api.fields import Id
 from recouvrement.api.pagination import Page, PageParams, paginate
 from recouvrement.db.models import Contact, Customer
 from recouvrement.domain.customers import CustomerKind
+from recouvrement.services.customer_journal import CUSTOMER_FIELDS
 from recouvrement.services.customers import ContactRow, save_customer
 
 router = Router(tags=["Clients"])
 
-CUSTOMER_FIELDS = (
-    "code",
-    "name",
-    "kind",
-    "address",
-    "postal_code",
-    "city",
-    "email",
-    "phone",
-    "payment_terms_days",
-    "default_collector_id",
-    "excluded_from_collection",
-    "excluded_from_penalties",
-)
+# The fields a client is read and written with: those its journal rows follow (one list).
+WRITTEN = frozenset(CUSTOMER_FIELDS) - {"contractual_penalty_rate"}  # the rate: its own service
+SIREN = "9 chiffres, espaces admis, contrôlés par leur clé ; vide : non renseigné"
 CONTACT_FIELDS = ("civility", "last_name", "first_name", "function", "email", "phone")
 
 
@@ -68,6 +58,7 @@ class CustomerOut(Schema):
     code: str
     name: str
     kind: CustomerKind
+    siren: str
     address: str
     postal_code: str
     city: str
@@ -92,6 +83,7 @@ class CustomerIn(Schema):
     code: str = Field(..., max_length=17)
     name: str = Field(..., max_length=100)
     kind: CustomerKind = CustomerKind.B2B
+    siren: str = Field("", max_length=20, description=SIREN)
     address: str = Field("", max_length=200)
     postal_code: str = Field("", max_length=10)
     city: str = Field("", max_length=60)
@@ -111,6 +103,7 @@ class CustomerPatch(Schema):
     code: str | None = Field(None, max_length=17)
     name: str | None = Field(None, max_length=100)
     kind: CustomerKind | None = None
+    siren: str | None = Field(None, max_length=20, description=SIREN)
     address: str | None = Field(None, max_length=200)
     postal_code: str | None = Field(None, max_length=10)
     city: str | None = Field(None, max_length=60)
@@ -157,7 +150,7 @@ def get_customer(request, customer_id: int):
 @router.post("/", response={201: CustomerDetail}, summary="Créer un client (responsable)")
 def create_customer(request, payload: CustomerIn):
     company = actor(request).company
-    values = payload.dict(exclude={"contacts", "contractual_penalty_rate"})
+    values = payload.dict(include=set(WRITTEN))
     if values["payment_terms_days"] is None:
         values["payment_terms_days"] = company.default_payment_terms_days
     customer = Customer(company=company, **values)
@@ -169,7 +162,7 @@ def create_customer(request, payload: CustomerIn):
 @router.patch("/{customer_id}/", response=CustomerDetail, summary="Modifier un client")
 def update_customer(request, customer_id: int, payload: CustomerPatch):
     customer = _customer(request, customer_id)
-    changes = payload.dict(exclude_unset=True)
+    changes = payload.dict(exclude_unset=True, include=set(CUSTOMER_FIELDS))
     rate = changes.pop("contractual_penalty_rate", customer.contractual_penalty_rate)
     for name, value in changes.items():
         if value is None and name != "default_collector_id":

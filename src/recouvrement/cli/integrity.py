@@ -7,6 +7,7 @@ from recouvrement.cli.base import setup
 LABELS = {
     "journal_rows": "Journal : {} ligne(s) de {companies} société(s), chaînes recalculées",
     "print_batches": "PDF conservés : {} (dont {email_pdfs} d'e-mails), empreintes recalculées",
+    "evidence_packs": "Dossiers de preuve : {} (PDF et ZIP), empreintes recalculées",
     "documents": "Documents attachés : {} fichier(s), empreintes recalculées",
     "accounting_files": "Fichiers d'import comptable : {} fichier(s), empreintes recalculées",
 }

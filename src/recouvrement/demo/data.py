@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from recouvrement.domain.customers import CustomerKind
 from recouvrement.domain.default_scenarios import CONSUMERS, KEY_ACCOUNTS, STANDARD
+from recouvrement.domain.identity import luhn_ok
 from recouvrement.domain.statuses import ActionType, InterventionKind
 
 
@@ -309,6 +310,7 @@ def customer_identities(rng: random.Random) -> Iterator[tuple[str, dict, list[di
         domain = ascii_text(name.rsplit(" ", 1)[0]).replace(" ", "-") + ".fr"
         code, email = f"CLI{number:04d}", f"comptabilite@{domain}"
         fields = _identity(rng, code, name, CustomerKind.B2B, email)
+        fields["siren"] = demo_siren(number)
         fields["payment_terms_days"] = rng.choice((45, 60) if segment == "grand" else (30, 45, 60))
         contacts = []
         for _ in range(rng.randint(1, 2)):
@@ -323,6 +325,14 @@ def customer_identities(rng: random.Random) -> Iterator[tuple[str, dict, list[di
         fields = _identity(rng, code, name, CustomerKind.B2C, email)
         holder = _person(civility, first, last, "Titulaire du compte", email, fields["phone"])
         yield "b2c", fields, [holder], ""
+
+
+def demo_siren(number: int) -> str:
+    """An invented SIREN for the professional customer numbered `number` (« 8 » then the
+    number and digits drawn from it, and the Luhn key), drawn without the random generator
+    so that the rest of the demo stays as it was. Consumers have none."""
+    body = f"8{number:03d}{number * 7919 % 10_000:04d}"
+    return next(body + key for key in "0123456789" if luhn_ok(body + key))
 
 
 def _identity(rng: random.Random, code: str, name: str, kind: CustomerKind, email: str) -> dict:

@@ -135,6 +135,8 @@ def run(demo: Demo, plan: Plan) -> None:
         _create(dossier, user, meeting, soon, contact=contact, **data.CALL_BACK)
     elif plan.stage == "closed":
         _close(demo, plan, dossier, user, workday(last + timedelta(days=plan.gap)))
+    if reason and plan.stage != "closed":
+        _dispute(demo, plan, dossier, reason, user, last)
 
 
 def _complete(demo: Demo, todo, step, done, actor, contact) -> None:
@@ -155,6 +157,22 @@ def _complete(demo: Demo, todo, step, done, actor, contact) -> None:
         except ValidationError:  # e.g. a rate not yet published on a later `today`
             pass
     services.set_intervention_status(todo, status, today=done, user=actor)
+
+
+def _dispute(demo: Demo, plan: Plan, dossier, reason: str, user, on: date) -> None:
+    """The customer disputes the dossier's first échéance: a litige (B10) that keeps it out of
+    every letter, e-mail and penalty while it is open."""
+    first = db.Receivable.objects.get(pk=plan.receivables[0].pk)
+    services.open_dispute(
+        dossier,
+        reason=demo.reasons[reason],
+        amount=first.open_amount,
+        receivables=[first],
+        owner=demo.collaborators[plan.collector],
+        comment=data.DISPUTE_COMMENTS.get(reason, ""),
+        today=on,
+        user=user,
+    )
 
 
 def _create(dossier, user, today: date, planned: date, **fields) -> db.Intervention:

@@ -1,9 +1,10 @@
 """The customers' file (B4): a CSV that sets the customers' kind, payment terms and contact
 details in bulk — code ; nom ; type (B2B / B2C) ; délai de paiement ; e-mail ; téléphone ;
-adresse ; code postal ; ville (; exclu).
+adresse ; code postal ; ville (; exclu ; SIREN).
 
 Column names are read loosely (case, accents, spaces; « Raison sociale » for « Nom », « CP »
-for « Code postal »…), like the CSV of open items. An existing customer (by code) takes the
+for « Code postal »…), like the CSV of open items. A SIREN is stored as 9 digits once its
+Luhn key checks (« 512 846 379 » is read). An existing customer (by code) takes the
 cells that are filled and keeps the others; a new one needs its name and its type, the
 accounting file being silent about them. Every line is checked first: a file with one bad
 line changes nothing and names each bad line. One transaction, one company journal row.
@@ -20,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from recouvrement.db.models import Company, Customer
-from recouvrement.domain import audit
+from recouvrement.domain import audit, identity
 from recouvrement.domain.customers import CustomerKind
 from recouvrement.domain.rules import RuleViolation
 from recouvrement.domain.text import control_character
@@ -49,13 +50,14 @@ COLUMNS = {
     "postal_code": ("Code postal", "CP"),
     "city": ("Ville", "Commune", "Localité"),
     "excluded": ("Exclu", "Exclu du recouvrement", "Exclusion"),
+    "siren": ("SIREN", "N° SIREN", "Numéro SIREN", "SIREN client", "SIREN du client"),
 }  # fmt: skip
 LABELS = {
     "code": "code", "name": "nom", "kind": "type", "payment_terms_days": "délai de paiement",
     "email": "e-mail", "phone": "téléphone", "address": "adresse", "postal_code": "code postal",
-    "city": "ville", "excluded": "exclu",
+    "city": "ville", "excluded": "exclu", "siren": "SIREN",
 }  # fmt: skip
-TEXT_FIELDS = ("name", "email", "phone", "address", "postal_code", "city")
+TEXT_FIELDS = ("name", "email", "phone", "address", "postal_code", "city", "siren")
 FIELDS = (*TEXT_FIELDS, "kind", "payment_terms_days", "excluded_from_collection")
 KINDS = {
     CustomerKind.B2B.value: ("b2b", "b", "pro", "professionnel", "professionnelle", "entreprise",
@@ -239,6 +241,11 @@ def _value(column: str, text: str) -> Any:
         if word not in _YES | _NO:
             raise ValueError(f"exclu « {text} » invalide (oui ou non)")
         return word in _YES
+    if column == "siren":
+        try:
+            return identity.normalize_siren(text)
+        except RuleViolation as refused:  # « le SIREN « 123 » doit compter 9 chiffres »
+            raise ValueError(refused.message[:1].lower() + refused.message[1:-1]) from None
     if column == "email":
         try:
             validate_email(text)

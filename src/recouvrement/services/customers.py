@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from recouvrement.db.models import Collaborator, Contact, Customer
+from recouvrement.domain import identity
 from recouvrement.domain.customers import check_payment_terms
 from recouvrement.domain.rules import RuleViolation
 from recouvrement.services.actors import require_manager
@@ -84,6 +85,7 @@ def _save_customer(
             "customer_collector",
         )
     check_payment_terms(customer.payment_terms_days)
+    customer.siren = _siren(customer)
     customer.full_clean(validate_unique=False, validate_constraints=False)
     before = customer_state(customer.pk)
     customer.save()
@@ -92,6 +94,17 @@ def _save_customer(
         set_contractual_rate(customer, penalty_rate, today=today, user=user)
     journal_customer(customer, before, user=user)
     return customer
+
+
+def _siren(customer: Customer) -> str:
+    """The SIREN as typed (« 512 846 379 »), stored as 9 digits once its Luhn key checks; one
+    stored unchanged (whatever its spelling now) stays, as the company's own SIREN does."""
+    typed = customer.siren or ""
+    if customer.pk is not None:
+        stored = Customer.objects.filter(pk=customer.pk).values_list("siren", flat=True).first()
+        if stored is not None and identity.compact(typed) == identity.compact(stored):
+            return stored
+    return identity.normalize_siren(typed)
 
 
 def _save_contacts(customer: Customer, contacts: Sequence[ContactRow]) -> None:

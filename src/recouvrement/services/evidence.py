@@ -92,7 +92,7 @@ def _parties(dossier: Dossier) -> tuple[Party, Party]:
     debtor = Party(
         name=customer.name,
         kind=f"{kind.label} (code client {customer.code})",
-        siren=getattr(customer, "siren", "") or "",
+        siren=customer.siren,
         address=(customer.address, f"{customer.postal_code} {customer.city}".strip()),
     )
     return creditor, debtor
@@ -125,8 +125,11 @@ def _sent_pieces(dossier: Dossier) -> list[tuple[str, str, PackFile]]:
             )
         else:
             title = f"Courrier « {letter.template_name} » — {intervention.label}"
+            sent_on = (
+                f"envoyé le {intervention.done_date:%d/%m/%Y}, " if intervention.done_date else ""
+            )
             detail = (
-                f"imprimé le {timezone.localtime(batch.printed_at):%d/%m/%Y}, pages "
+                f"{sent_on}imprimé le {timezone.localtime(batch.printed_at):%d/%m/%Y}, pages "
                 f"{letter.first_page}–{letter.last_page} du lot n° {batch.pk} "
                 f"(SHA-256 du lot {batch.sha256})"
             )
@@ -272,3 +275,13 @@ def find_dossier(company_id: int, number: str) -> Dossier:
 def evidence_pack(company_id: int, pk: int) -> EvidencePack:
     """A stored pack of the company (EvidencePack.DoesNotExist otherwise)."""
     return EvidencePack.objects.select_related("dossier").get(company_id=company_id, pk=pk)
+
+
+def evidence_packs(dossier: Dossier) -> list[EvidencePack]:
+    """The packs built for the dossier, the newest first (their PDF and ZIP left unread)."""
+    return list(
+        EvidencePack.objects.filter(dossier=dossier)
+        .select_related("built_by")
+        .defer("pdf", "zip")
+        .order_by("-built_at", "-pk")
+    )

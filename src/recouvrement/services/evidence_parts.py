@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from recouvrement.domain.court_route import CourtRoute
+from recouvrement.domain.identity import format_siren
 from recouvrement.domain.letters import short_date
 from recouvrement.domain.money import format_amount
 from recouvrement.domain.penalties import DossierPenalties
@@ -20,14 +21,14 @@ DRAFT = "PROJET À VÉRIFIER — document préparé automatiquement, à relire e
 class Party:
     name: str
     kind: str
-    siren: str
+    siren: str  # 9 digits (printed « 512 846 379 ») or already formatted; "" : to complete
     address: tuple[str, ...]
 
     def pairs(self) -> list[list[str]]:
         return [
             ["Dénomination / nom", self.name],
             ["Qualité", self.kind],
-            ["SIREN", self.siren or "non renseigné — à compléter"],
+            ["SIREN", format_siren(self.siren) or "non renseigné — à compléter"],
             ["Adresse", ", ".join(line for line in self.address if line) or "à compléter"],
         ]
 

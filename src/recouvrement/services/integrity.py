@@ -3,9 +3,10 @@
 The journal: each company's hash chain recomputed row by row in id order (`domain.
 journal_chain`) and compared with its head, so a modified, removed or moved row, or a removed
 last row, is named — the first one of each company. The files: the SHA-256 of every stored
-PDF (printed batches and e-mailed letters), attached document and accounting file, against
-the one recorded when it was kept. Everything is read in one snapshot, without holding the
-writers up (PostgreSQL's REPEATABLE READ, SQLite's read transaction).
+PDF (printed batches and e-mailed letters), evidence pack (its PDF and its ZIP), attached
+document and accounting file, against the one recorded when it was kept. Everything is read
+in one snapshot, without holding the writers up (PostgreSQL's REPEATABLE READ, SQLite's read
+transaction).
 
 A document is never served as it is without the same check (`document_content`).
 """
@@ -26,6 +27,7 @@ from recouvrement.db.models import (
     AccountingImport,
     AttachedDocument,
     Company,
+    EvidencePack,
     JournalEntry,
     JournalHead,
     PrintBatch,
@@ -76,6 +78,7 @@ def verify() -> IntegrityReport:
     with _snapshot():
         _check_journal(report)
         _check_print_batches(report)
+        _check_evidence_packs(report)
         _check_files(report, "documents", AttachedDocument.objects.select_related("intervention"))
         _check_files(report, "accounting_files", AccountingImport.objects.exclude(file=""))
     report.seconds = time.perf_counter() - started
@@ -246,6 +249,37 @@ def _check_print_batches(report: IntegrityReport) -> None:
         report.add("print_batches", f"… et {altered - 1} autre(s) PDF modifié(s).")
     report.checked["print_batches"] = count
     report.checked["email_pdfs"] = len(by_email)
+
+
+def _check_evidence_packs(report: IntegrityReport) -> None:
+    """Each « dossier de preuve »: its PDF and its ZIP against their SHA-256 (B8)."""
+    packs = EvidencePack.objects.order_by("pk").values_list(
+        "pk", "dossier__number", "built_at", "pdf", "sha256", "zip", "zip_sha256"
+    )
+    count = altered = 0
+    for pk, number, built_at, pdf, sha256, archive, zip_sha256 in packs.iterator(chunk_size=20):
+        count += 1
+        wrong = [
+            what
+            for what, content, digest in (("PDF", pdf, sha256), ("ZIP", archive, zip_sha256))
+            if hashlib.sha256(content).hexdigest() != digest
+        ]
+        if not wrong:
+            continue
+        altered += 1
+        if altered == 1:
+            report.add(
+                "evidence_packs",
+                f"Le {' et le '.join(wrong)} du dossier de preuve n° {pk} (dossier {number}) "
+                f"du {timezone.localtime(built_at):%d/%m/%Y %H:%M} "
+                f"{'ont' if len(wrong) > 1 else 'a'} été modifié{'s' if len(wrong) > 1 else ''} "
+                "(empreinte différente).",
+            )
+    if altered > 1:
+        report.add(
+            "evidence_packs", f"… et {altered - 1} autre(s) dossier(s) de preuve modifié(s)."
+        )
+    report.checked["evidence_packs"] = count
 
 
 def file_digest(file: FieldFile) -> str | None:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from recouvrement.db.customer_page import company_customer, customer_page
 from recouvrement.db.models import Customer
+from recouvrement.domain.identity import format_siren
 from recouvrement.services.statements import customer_statement_pdf
 from recouvrement.web.workspace import current_workspace
 
@@ -32,7 +33,9 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         page = customer_page(workspace.company, pk, today=today)
     except Customer.DoesNotExist:
         raise Http404(NOT_FOUND) from None
-    return render(request, "customers/customer_detail.html", {"page": page, "today": today})
+    siren = format_siren(page.customer.siren)
+    context = {"page": page, "today": today, "siren": siren}
+    return render(request, "customers/customer_detail.html", context)
 
 
 @login_required

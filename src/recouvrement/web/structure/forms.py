@@ -5,6 +5,7 @@ from django.contrib.auth.models import User
 
 from recouvrement.db.models import Collaborator, Company, Customer, LetterTemplate
 from recouvrement.domain.customers import MAX_PAYMENT_TERMS_DAYS
+from recouvrement.domain.identity import format_siren
 from recouvrement.domain.statuses import ActionType, DossierStatus
 from recouvrement.services.configuration import StepRow
 from recouvrement.services.customers import ContactRow
@@ -159,21 +160,39 @@ class CustomerForm(forms.ModelForm):
             "excluded_from_penalties": "Exclu des pénalités",
         }
 
+    # Typed as written (« 512 846 379 »): the service normalizes and checks its key.
+    siren = forms.CharField(
+        label="SIREN",
+        max_length=11,
+        required=False,
+        help_text="9 chiffres, contrôlés par leur clé ; imprimé sur le dossier de preuve. "
+        "Vide pour un particulier.",
+    )
     payment_terms_days = forms.IntegerField(
         label="Délai de paiement (jours)", min_value=0, max_value=MAX_PAYMENT_TERMS_DAYS
     )
     penalty_rate = penalty_rate_field()
+    field_order = ["code", "name", "kind", "siren"]
 
     def __init__(self, *args, company: Company, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.fields["penalty_rate"].initial = self.instance.contractual_penalty_rate
+            self.fields["siren"].initial = format_siren(self.instance.siren)
         collectors = self.fields["default_collector"]
         collectors.queryset = Collaborator.objects.filter(company=company, is_collector=True)
         collectors.empty_label = "— aucun —"
 
+    def clean(self) -> dict:
+        """The SIREN goes to the customer as typed; not a model field of the form, so that
+        « 512 846 379 » is not refused for its length before the service reads it."""
+        cleaned = super().clean()
+        if "siren" in cleaned:
+            self.instance.siren = cleaned["siren"]
+        return cleaned
+
     def validate_unique(self) -> None:
-        """The service checks the code (its message is the French one)."""
+        """The service checks the code and the SIREN (their messages are the French ones)."""
 
 
 class ContactForm(forms.Form):
