@@ -81,6 +81,7 @@ ARGUMENTS: dict[str, list[str] | None] = {
     "report": ["aged-balance"],
     "token": ["create", "sophie"],
     "evidence": ["R2026-000001", "--out", "{tmp}/preuve.pdf"],
+    "priority": ["--date", "2026-11-30"],
 }
 SET_UP_ADVICE = ("n'est pas initialisée", "recouvrement init --company")
 # The commands that answer something else than the advice, and what they answer.
@@ -122,6 +123,7 @@ def never_set_up(tmp_path_factory) -> dict[str, tuple[Path, subprocess.Completed
     "name",
     [name for name, args in ARGUMENTS.items() if args is not None],
 )
+@pytest.mark.sqlite_files
 def test_a_command_on_a_database_never_set_up_says_how_to_set_it_up(never_set_up, name):
     database, result = never_set_up[name]
 

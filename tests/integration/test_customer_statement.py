@@ -16,8 +16,9 @@ from pypdf import PdfReader
 
 from recouvrement.db.models import Allocation, Payment, Receivable
 from recouvrement.domain.statuses import Role
-from recouvrement.services.statements import customer_statement_pdf
+from recouvrement.services.statements import customer_statement, customer_statement_pdf
 from tests.builders import a_company, a_contact, a_customer, a_user
+from tests.integration.test_disputes import a_reason
 from tests.integration.test_letterhead_pdf import image_xobjects, set_letterhead
 from tests.logos import a_png
 
@@ -168,3 +169,71 @@ def test_a_long_statement_keeps_the_logo_repeats_the_header_and_numbers_its_page
     text = text_of(pdf)
     assert "Page 1/2" in text and "Page 2/2" in text
     assert "Total 6 000,00 € 6 000,00 €" in text
+
+
+def test_an_echeance_in_litige_is_marked_and_the_total_given_without_it(team, durand):
+    """B10: the statement shows every échéance, marks those in an open litige « En litige »
+    and gives the total due both gross and « hors montants en litige »."""
+    from recouvrement import services
+    from recouvrement.db.models import Dispute, DisputeResult
+    from tests.builders import a_dossier
+
+    kept = an_echeance(durand, "FA-5001", "1000.00", TODAY - timedelta(days=40))
+    contested = an_echeance(durand, "FA-5002", "700.00", TODAY - timedelta(days=30))
+    dossier = a_dossier(durand, today=TODAY, receivables=[kept, contested])
+    services.open_dispute(
+        dossier,
+        reason=a_reason(team.company),
+        amount=Decimal("700.00"),
+        receivables=[contested],
+        today=TODAY,
+        user=team.manager,
+    )
+
+    text = text_of(customer_statement_pdf(durand, today=TODAY, user=None))
+
+    assert "FA-5002 — En litige" in text and "FA-5001 — En litige" not in text
+    assert "Total 1 700,00 € 1 700,00 €" in text
+    assert "Total hors montants en litige 1 000,00 €" in text
+    assert "le solde de votre compte s'élève à 1 700,00 €" in text
+    assert "Total dû hors montants en litige : 1 000,00 €" in text
+    assert "« En litige » (700,00 €) ne vous sont pas réclamées" in text
+
+    services.resolve_dispute(
+        Dispute.objects.get(dossier=dossier),
+        resolution=None,
+        result=DisputeResult.MAINTAINED,
+        today=TODAY,
+        user=team.manager,
+    )
+    again = text_of(customer_statement_pdf(durand, today=TODAY, user=None))
+    assert "En litige" not in again and "hors montants en litige" not in again
+
+
+def test_a_dossier_wholly_in_litige_marks_each_of_its_echeances(team, durand):
+    from recouvrement import services
+    from tests.builders import a_dossier
+
+    first = an_echeance(durand, "FA-6001", "300.00", TODAY - timedelta(days=20))
+    second = an_echeance(durand, "FA-6002", "200.00", TODAY - timedelta(days=10))
+    an_echeance(durand, "FA-6003", "50.00", TODAY - timedelta(days=5))  # in no dossier
+    dossier = a_dossier(durand, today=TODAY, receivables=[first, second])
+    services.open_dispute(
+        dossier,
+        reason=a_reason(team.company),
+        amount=Decimal("500.00"),
+        today=TODAY,
+        user=team.manager,
+    )
+
+    statement = customer_statement(durand, today=TODAY)
+
+    assert [(r.piece, r.disputed) for r in statement.rows] == [
+        ("FA-6001", True),
+        ("FA-6002", True),
+        ("FA-6003", False),
+    ]
+    assert (statement.total_open, statement.total_claimed) == (
+        Decimal("550.00"),
+        Decimal("50.00"),
+    )

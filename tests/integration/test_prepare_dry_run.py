@@ -268,3 +268,90 @@ def test_outside_any_transaction_the_dry_run_commits_nothing_either(team):
     assert len(services.dry_run_prepare(RUN).actions) == 3
 
     assert counts() == before
+
+
+# --- Litiges (B10): left out of the amounts, wholly disputed dossiers not advanced ---------
+
+
+def disputed_dossiers(team) -> dict[str, Dossier]:
+    """`due_dossiers`, the formal notice's 800 € wholly in litige, and an e-mail dossier of
+    1 000 € + 700 €, the 700 € in litige."""
+    from tests.integration.test_disputes import a_reason
+
+    dossiers = due_dossiers(team)
+    customer = a_customer(team.company, email="compta@partiel.fr")
+    kept, contested = a_receivable(customer, "1000.00"), a_receivable(customer, "700.00")
+    scenario = dossiers["email"].scenario
+    dossiers["partial"] = a_dossier(customer, scenario=scenario, receivables=[kept, contested])
+    phone_done(dossiers["partial"])
+    reason = a_reason(team.company)
+    for dossier, amount, named in (
+        (dossiers["notice"], "800.00", []),
+        (dossiers["partial"], "700.00", [contested]),
+    ):
+        services.open_dispute(
+            dossier,
+            reason=reason,
+            amount=Decimal(amount),
+            receivables=named,
+            today=OPENED,
+            user=None,
+        )
+    return dossiers
+
+
+def test_the_dry_run_leaves_the_disputed_echeances_out_and_names_the_dossiers_held(team):
+    dossiers = disputed_dossiers(team)
+
+    run = services.dry_run_prepare(RUN)
+
+    assert (run.summary.created, run.summary.disputed) == (3, 1)
+    partial = next(a for a in run.actions if a.dossier_id == dossiers["partial"].pk)
+    assert (partial.amount, partial.disputed) == (Decimal("1000.00"), Decimal("700.00"))
+    assert run.disputed == Decimal("700.00")
+    assert [(h.dossier_number, h.disputed) for h in run.held] == [
+        (dossiers["notice"].number, Decimal("800.00"))
+    ]
+    assert "Mise en demeure" not in {a.label for a in run.actions}
+    real = services.prepare_checked(RUN)
+    assert real.disputed == 1 and real.created == 3
+
+
+def test_prepare_prints_and_carries_the_dossiers_held_in_dispute(team, capsys):
+    disputed_dossiers(team)
+
+    code = cli.main(["prepare", "--date", "20/11/2026", "--json"])
+
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "1 dossier(s) en litige non avancé(s) (tout leur solde est en litige)." in out
+    assert last_json(out)["disputed"] == 1
+
+
+def test_without_any_dispute_neither_the_text_nor_the_json_speak_of_it(team, capsys):
+    due_dossiers(team)
+
+    cli.main(["prepare", "--date", "20/11/2026", "--json"])
+
+    out = capsys.readouterr().out
+    assert "en litige" not in out
+    assert "disputed" not in last_json(out)
+
+
+def test_prepare_dry_run_lists_the_dossiers_held_and_the_amount_left_out(team, capsys):
+    dossiers = disputed_dossiers(team)
+
+    cli.main(["prepare", "--date", "20/11/2026", "--dry-run", "--json"])
+
+    out = capsys.readouterr().out.replace("\u202f", " ").replace("\xa0", " ")
+    notice = dossiers["notice"]
+    assert "1 dossier(s) en litige non avancé(s) :" in out
+    assert f"{notice.number} {notice.customer.code} — En litige : 800,00 €" in out
+    assert "Montants réclamés hors montants en litige (700,00 € en litige non réclamés)." in out
+    result = last_json(out)
+    assert result["disputed"] == 1
+    assert result["held_in_dispute"] == [
+        {"dossier": notice.number, "customer": notice.customer.code, "disputed": "800.00"}
+    ]
+    partial = next(a for a in result["actions"] if a["dossier"] == dossiers["partial"].number)
+    assert (partial["amount"], partial["disputed"]) == ("1000.00", "700.00")

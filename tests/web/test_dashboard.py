@@ -333,3 +333,43 @@ def test_a_past_date_reads_the_balance_at_that_date(client, team, books):
 
     assert response.status_code == 200
     assert f"Chiffres au {before:%d/%m/%Y}" in response.content.decode()
+
+
+def test_the_disputes_panel_counts_the_open_litiges_within_what_the_user_sees(client, team, books):
+    """B10: « Litiges », the count, amount, average and oldest age of the litiges open today;
+    a collector, those of their own dossiers; no link (the dossier list cannot filter them)."""
+    from recouvrement.db.models import DisputeReason, Dossier
+
+    reason = DisputeReason.objects.create(company=team.company, label="Prix contesté")
+    martins = Dossier.objects.get(customer__name="Alpha Bâtiment")
+    benalis = Dossier.objects.get(customer__name="Bêta Transports")
+    late_15 = martins.links.get(receivable__amount=Decimal("200.50")).receivable
+    for dossier, amount, named, days_ago in (
+        (martins, "200.50", [late_15], 10),
+        (benalis, "170.00", [], 30),
+    ):
+        services.open_dispute(
+            dossier,
+            reason=reason,
+            amount=Decimal(amount),
+            receivables=named,
+            today=books - timedelta(days=days_ago),
+            user=team.manager,
+        )
+
+    client.force_login(team.manager)
+    manager = _tables(client.get(reverse("dashboard")))
+    client.force_login(team.collector_user)
+    collector = _tables(client.get(reverse("dashboard")))
+
+    assert manager.rows["disputes-table"][1] == ["2", _euros("370.50"), "20", "30"]
+    assert collector.rows["disputes-table"][1] == ["1", _euros("200.50"), "10", "10"]
+    assert manager.links["disputes-table"] == [[], []]
+
+
+def test_without_any_litige_the_panel_says_none(client, team, books):
+    client.force_login(team.manager)
+
+    rows = _tables(client.get(reverse("dashboard"))).rows["disputes-table"]
+
+    assert rows[1] == ["0", _euros("0.00"), "—", "—"]

@@ -15,6 +15,7 @@ LIST_COLUMNS = [
     "Client",
     "Chargé de recouvrement",
     "Priorité",
+    "Suggérée",
     "Statut",
     "Date de début",
     "Factures",

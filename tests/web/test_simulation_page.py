@@ -72,3 +72,32 @@ def test_without_a_date_the_page_simulates_today(client, team):
 
     assert response.status_code == 200
     assert "Aucune étape à préparer à cette date." in response.content.decode()
+
+
+def test_disputed_echeances_are_left_out_and_the_dossiers_held_are_listed(client, team):
+    from tests.integration.test_prepare_dry_run import disputed_dossiers
+
+    dossiers = disputed_dossiers(team)
+    client.force_login(team.manager)
+
+    html = client.get(reverse("simulation"), {"date": "2026-11-20"}).content.decode()
+    html = html.replace("\u202f", " ").replace("\xa0", " ")
+
+    partial = html[html.index(dossiers["partial"].number) :].split("</tr>")[0]
+    assert "1 000,00 €" in partial and "En litige</span> 700,00 €" in partial
+    assert "1 700,00" not in html
+    assert "En litige, non avancés (1)" in html
+    held = html[html.index("simulation-held") :]
+    assert dossiers["notice"].number in held and "800,00 €" in held
+    assert "700,00 € en litige ne sont pas réclamés" in html
+
+
+def test_the_force_checkbox_sits_beside_its_label(client, team):
+    client.force_login(team.manager)
+
+    html = client.get(reverse("simulation")).content.decode()
+
+    assert 'class="search"' not in html  # a search field's width would stretch the box
+    box = '<input type="checkbox" name="force" id="id_force">'
+    assert f'<span class="simulation-check">{box} <label for="id_force">' in html
+    assert "recouvrement/simulation.css" in html

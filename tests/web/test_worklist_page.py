@@ -15,6 +15,7 @@ from tests.web.pages import table_headers
 WORKLIST_COLUMNS = [
     "Sélection",
     "Priorité",
+    "Suggérée",
     "Chargé",
     "Dossier",
     "Client",

@@ -102,6 +102,12 @@ class DossierDetailOut(DossierOut):
     may_change: bool = Field(description="L'appelant peut modifier ce dossier (ouvert).")
     receivables: list[DossierReceivableOut]
     late_paid: LatePaidOut | None
+    suggested_priority: int | None = Field(
+        None, description="Priorité suggérée (1 à 5) au dernier calcul (B11) ; null : jamais."
+    )
+    suggested_score: int | None = Field(None, description="Score de 0 à 100 (le plus urgent).")
+    suggested_reasons: str = Field("", description="Pourquoi, en français.")
+    suggested_on: date | None = Field(None, description="Date du calcul.")
 
 
 def _ref(obj, name: str | None = None) -> dict | None:
@@ -185,6 +191,10 @@ def dossier_detail(page: DossierPage, *, may_change: bool) -> dict:
         "may_change": may_change,
         "receivables": [_receivable(r) for r in page.receivables],
         "late_paid": _late_paid(page.late_paid),
+        "suggested_priority": dossier.suggested_priority,
+        "suggested_score": dossier.suggested_score,
+        "suggested_reasons": dossier.suggested_reasons,
+        "suggested_on": dossier.suggested_on,
     }
 
 

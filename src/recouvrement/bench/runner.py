@@ -12,7 +12,7 @@ from recouvrement.bench import data, exports, imports, pages
 from recouvrement.db.models import Collaborator, Intervention
 from recouvrement.db.worklist import worklist_rows
 from recouvrement.domain.worklist import WorklistSort
-from recouvrement.services import prepare_due, print_letters
+from recouvrement.services import prepare_due, print_letters, refresh_priorities
 
 TODAY = date(2026, 11, 27)
 # PRODUCT §7: `prepare` over 100 000 open dossiers, audit rows included.
@@ -51,6 +51,8 @@ def run(size: int, only: str | None) -> Iterator[dict]:
         yield from exports.run(company, engine)
     if only in (None, "prepare", "letters"):
         yield from _prepare(engine, size)
+    if only == "prepare":  # B11: what `recouvrement prepare` runs after its batch
+        yield from _priority(company, engine)
     if only in (None, "letters"):
         yield from _letters(company, engine, min(size, LETTERS))
 
@@ -94,6 +96,16 @@ def _prepare(engine: str, size: int) -> Iterator[dict]:
         "engine": engine,
         "dossiers": size,
         "created": summary.created,
+        "seconds": round(seconds, 2),
+    }
+
+
+def _priority(company, engine: str) -> Iterator[dict]:
+    seconds, summary = _timed(lambda: refresh_priorities(company, today=TODAY))
+    yield {
+        "bench": "priority",
+        "engine": engine,
+        "dossiers": summary.dossiers,
         "seconds": round(seconds, 2),
     }
 

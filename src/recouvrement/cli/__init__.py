@@ -16,6 +16,7 @@ from recouvrement.cli import (
     evidence,
     imports,
     integrity,
+    priority,
     rates,
     reports,
     serve,
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         tokens,
         reports,
         evidence,
+        priority,
     ):
         group.register(commands)
     return parser

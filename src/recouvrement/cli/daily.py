@@ -5,8 +5,12 @@ import json
 from pathlib import Path
 
 from recouvrement.cli.base import CommandError, parse_date, progress, setup
+from recouvrement.cli.priority import refresh_companies
+from recouvrement.domain.disputes import OUT_OF_DISPUTE
 from recouvrement.domain.money import format_amount
 from recouvrement.operations.files import reason, target_problem, write_durably
+
+HELD_IN_DISPUTE = "dossier(s) en litige non avancé(s)"
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -69,6 +73,8 @@ def cmd_prepare(args: argparse.Namespace) -> dict:
         f"{summary.not_due} dossier(s) pas encore à échéance, {summary.waiting} en attente, "
         f"{summary.finished} scénario(s) terminé(s)."
     )
+    if summary.disputed:  # B10: their whole open balance is in litige
+        print(f"{summary.disputed} {HELD_IN_DISPUTE} (tout leur solde est en litige).")
     if summary.promises_kept or summary.promises_broken:
         print(
             f"Promesses : {summary.promises_kept} tenue(s), "
@@ -76,7 +82,9 @@ def cmd_prepare(args: argparse.Namespace) -> dict:
         )
     for skipped in summary.skipped:  # the step is there, without its penalties
         print(f"Dossier {skipped['dossier']} : {skipped['reason']}")
-    return {"date": today.isoformat(), **summary.as_json()}
+    for company, refreshed in refresh_companies(today):  # B11 (never in a dry run)
+        print(f"{company.name} — {refreshed.line}")
+    return {"date": today.isoformat(), **summary.as_json()}  # "disputed" when any (B10)
 
 
 def _dry_run(today, force: bool) -> dict:
@@ -95,6 +103,18 @@ def _dry_run(today, force: bool) -> dict:
     for group in run.groups:
         print(f"{group.channel} : {group.count} action(s), {format_amount(group.amount)}")
     print(f"{len(run.actions)} intervention(s) seraient créées, {format_amount(run.amount)}.")
+    if run.disputed:
+        print(
+            f"Montants réclamés {OUT_OF_DISPUTE} ({format_amount(run.disputed)} en litige "
+            "non réclamés)."
+        )
+    if run.summary.disputed:
+        print(f"{run.summary.disputed} {HELD_IN_DISPUTE} :")
+        for held in run.held:
+            print(
+                f"{held.dossier_number} {held.customer_code} — En litige : "
+                f"{format_amount(held.disputed)}"
+            )
     if run.refused:
         print("Sans --force, Préparer refusera de les créer.")
     return run.as_json()

@@ -17,6 +17,7 @@ from django.db.models import (
 )
 
 from recouvrement.db.functions import SearchKey
+from recouvrement.db.priority_facts import suggested_urgency
 from recouvrement.domain.statuses import DossierStatus
 
 # The list's default: the latest dossiers first.
@@ -44,6 +45,8 @@ def _column_keys(column: str) -> list[Expression] | None:
             return [SearchKey("collector__last_name"), SearchKey("collector__first_name")]
         case "priorite":
             return [F("priority")]
+        case "suggeree":  # B11: the highest stored score first, never scored last
+            return [suggested_urgency()]
         case "statut":
             return [_status_rank()]
         case "date":

@@ -22,6 +22,7 @@ from django.db.models.expressions import RawSQL
 
 from recouvrement.db.functions import SearchKey
 from recouvrement.db.models import Collaborator, Company, Intervention
+from recouvrement.db.priority_facts import suggested_urgency
 from recouvrement.db.queries import dossier_balance, dossier_balances
 from recouvrement.domain.statuses import ActionType, InterventionKind, InterventionStatus
 from recouvrement.domain.text import search_key
@@ -69,6 +70,8 @@ def _order_expression(key: WorklistSort) -> Expression:
             return _type_rank()
         case WorklistSort.BALANCE:
             return dossier_balance("dossier_id")
+        case WorklistSort.SUGGESTED:
+            return suggested_urgency("dossier__suggested_score")
     raise ValueError(key)
 
 

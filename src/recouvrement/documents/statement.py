@@ -9,6 +9,7 @@ from decimal import Decimal
 import typst
 
 from recouvrement.documents import render
+from recouvrement.domain.disputes import DISPUTED_LABEL, OUT_OF_DISPUTE
 from recouvrement.domain.letters import Letterhead, long_date, short_date
 from recouvrement.domain.money import format_amount
 
@@ -24,6 +25,11 @@ class StatementRow:
     days_late: int
     amount: Decimal
     open_amount: Decimal
+    disputed: bool = False  # in an open litige: shown, marked, and not in the claimed total
+
+    @property
+    def piece_label(self) -> str:
+        return f"{self.piece} — {DISPUTED_LABEL}" if self.disputed else self.piece
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,18 +56,35 @@ class Statement:
     def overdue(self) -> Decimal:
         return sum((row.open_amount for row in self.rows if row.days_late > 0), ZERO)
 
+    @property
+    def disputed_total(self) -> Decimal:
+        """What the échéances in litige still owe: shown, not claimed (B10)."""
+        return sum((row.open_amount for row in self.rows if row.disputed), ZERO)
+
+    @property
+    def total_claimed(self) -> Decimal:
+        """The total due « hors montants en litige »."""
+        return self.total_open - self.disputed_total
+
+    def _summary(self, as_of: str) -> list[str]:
+        if not self.rows:
+            return []
+        lines = [
+            "Sauf erreur ou omission de notre part, le solde de votre compte s'élève à "
+            f"{format_amount(self.total_open)} au {as_of}"
+            + (f", dont {format_amount(self.overdue)} échus." if self.overdue else ".")
+        ]
+        if self.disputed_total:
+            lines.append(
+                f"Total dû {OUT_OF_DISPUTE} : {format_amount(self.total_claimed)} ; les "
+                f"échéances marquées « {DISPUTED_LABEL} » ({format_amount(self.disputed_total)}) "
+                "ne vous sont pas réclamées tant que le litige est ouvert."
+            )
+        return lines
+
     def as_dict(self) -> dict:
         company = self.company
         as_of = short_date(self.as_of)
-        summary = (
-            [
-                "Sauf erreur ou omission de notre part, le solde de votre compte s'élève à "
-                f"{format_amount(self.total_open)} au {as_of}"
-                + (f", dont {format_amount(self.overdue)} échus." if self.overdue else ".")
-            ]
-            if self.rows
-            else []
-        )
         return {
             "company": {
                 "name": company.name,
@@ -77,7 +100,7 @@ class Statement:
             "customer": f"Client : {self.customer_code} — {self.customer_name}",
             "rows": [
                 [
-                    row.piece,
+                    row.piece_label,
                     short_date(row.piece_date),
                     short_date(row.due_date),
                     str(row.days_late) if row.days_late else "—",
@@ -88,7 +111,12 @@ class Statement:
             ],
             "total_amount": format_amount(self.total_amount),
             "total_open": format_amount(self.total_open),
-            "summary": summary,
+            "claimed": (
+                [f"Total {OUT_OF_DISPUTE}", format_amount(self.total_claimed)]
+                if self.disputed_total
+                else []
+            ),
+            "summary": self._summary(as_of),
             "empty": f"Aucune échéance ouverte au {as_of} : votre compte est à jour.",
         }
 

@@ -78,6 +78,10 @@ ACTION_LABELS = {
     API_TOKEN_REVOKED: "Jeton d'API révoqué",
     API_RECEIVABLES_PUSHED: "Échéances reçues par l'API",
     API_PAYMENTS_PUSHED: "Règlements reçus par l'API",
+    # Written by `services.priority` and `services.evidence` (their own constants).
+    "priorities_refreshed": "Priorités suggérées recalculées",
+    "priority_weights_changed": "Poids de la priorité suggérée",
+    "evidence_pack_built": "Dossier de preuve préparé",
     # Written by `services.logins` (its own constants).
     "login_succeeded": "Connexion",
     "login_failed": "Connexion refusée",

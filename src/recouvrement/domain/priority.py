@@ -17,6 +17,7 @@ The score, in five lines:
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from functools import cache
 
 from recouvrement.domain.money import format_amount
 from recouvrement.domain.rules import RuleViolation
@@ -37,6 +38,7 @@ MIN_REASON_POINTS = ONE  # a factor worth less than a point of the score is not 
 
 # The decimal arithmetic of the score (suggest_priority works in it), whatever the caller's.
 _CONTEXT = Context(prec=28)
+_AMOUNT_SCALE = (ONE + AMOUNT_FULL / AMOUNT_UNIT).ln(_CONTEXT)  # once: a run scores 10⁵ dossiers
 
 
 @dataclass(frozen=True)
@@ -173,9 +175,15 @@ def suggest_priority(facts: PriorityFacts, weights: PriorityWeights | None = Non
     silence or a worse payment history never lower the urgency; more in dispute never raises it.
     """
     weights = weights or PriorityWeights()
-    weights.validate()
+    _validated(weights)
     with localcontext(_CONTEXT):
         return _suggest(facts, weights)
+
+
+@cache
+def _validated(weights: PriorityWeights) -> None:
+    """Check a company's weights once per process, not once per dossier (frozen, hashable)."""
+    weights.validate()
 
 
 def _suggest(facts: PriorityFacts, weights: PriorityWeights) -> Suggestion:
@@ -209,8 +217,7 @@ def _suggest(facts: PriorityFacts, weights: PriorityWeights) -> Suggestion:
 
 def _factors(facts: PriorityFacts, undisputed: Decimal) -> dict[str, Decimal]:
     """Each factor between 0 and 1, non-decreasing in what it measures."""
-    scale = (ONE + AMOUNT_FULL / AMOUNT_UNIT).ln()
-    amount = min((ONE + undisputed / AMOUNT_UNIT).ln() / scale, ONE)
+    amount = min((ONE + undisputed / AMOUNT_UNIT).ln() / _AMOUNT_SCALE, ONE)
     promises = max(facts.broken_promises, 0)
     step = min(max(facts.step_reached, 0), facts.step_count)
     contact = facts.days_since_last_contact

@@ -18,6 +18,7 @@ class WorklistSort(StrEnum):
     STEP = "step"
     TYPE = "type"
     BALANCE = "balance"
+    SUGGESTED = "suggested"  # B11: the stored suggested priority, the highest score first
 
     @property
     def label(self) -> str:
@@ -39,13 +40,15 @@ _SORT_LABELS = {
     WorklistSort.STEP: "Étape",
     WorklistSort.TYPE: "Type",
     WorklistSort.BALANCE: "Solde",
+    WorklistSort.SUGGESTED: "Priorité suggérée",
 }
 
 # The orders « Gestion des actions » offers: S9's (by priority and/or chargé, or by date) and one
 # per other column. The query ends each with the row's id, so a page always holds the same rows;
 # read backwards, each gives the descending order.
+ORDERS_BY_PRIORITY = (WorklistSort.PRIORITY, WorklistSort.COLLECTOR, WorklistSort.DATE)
 ORDERS: dict[WorklistSort, tuple[WorklistSort, ...]] = {
-    WorklistSort.PRIORITY: (WorklistSort.PRIORITY, WorklistSort.COLLECTOR, WorklistSort.DATE),
+    WorklistSort.PRIORITY: ORDERS_BY_PRIORITY,
     WorklistSort.COLLECTOR: (WorklistSort.COLLECTOR, WorklistSort.PRIORITY, WorklistSort.DATE),
     WorklistSort.DATE: (WorklistSort.DATE,),
     WorklistSort.DOSSIER: (WorklistSort.DOSSIER, WorklistSort.DATE),
@@ -53,6 +56,8 @@ ORDERS: dict[WorklistSort, tuple[WorklistSort, ...]] = {
     WorklistSort.STEP: (WorklistSort.STEP, WorklistSort.DOSSIER, WorklistSort.DATE),
     WorklistSort.TYPE: (WorklistSort.TYPE, WorklistSort.DOSSIER, WorklistSort.DATE),
     WorklistSort.BALANCE: (WorklistSort.BALANCE, WorklistSort.DOSSIER, WorklistSort.DATE),
+    # Ties (the same score) in the usual order.
+    WorklistSort.SUGGESTED: (WorklistSort.SUGGESTED, *ORDERS_BY_PRIORITY),
 }
 DEFAULT_SORT = ORDERS[WorklistSort.PRIORITY]
 

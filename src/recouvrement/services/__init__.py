@@ -42,6 +42,12 @@ from recouvrement.services.opening import (
 )
 from recouvrement.services.outbox_actions import cancel_email, queue_email, send_email_now
 from recouvrement.services.penalties import set_contractual_rate
+from recouvrement.services.priority import (
+    adopt_suggested_priority,
+    dossier_suggestion,
+    refresh_priorities,
+    save_priority_weights,
+)
 from recouvrement.services.rates import add_rate
 from recouvrement.services.reports import (
     aged_balance_report,
@@ -104,6 +110,10 @@ __all__ = [
     "prepare_checked",
     "dry_run_prepare",
     "build_evidence_pack",
+    "adopt_suggested_priority",
+    "dossier_suggestion",
+    "refresh_priorities",
+    "save_priority_weights",
     "DryRun",
     "prepare_next_intervention",
     "print_due_letters",

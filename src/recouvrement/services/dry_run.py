@@ -19,17 +19,19 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from recouvrement.db.models import AccountingImport, Company, Intervention, OutgoingEmail
+from recouvrement.db.models import AccountingImport, Company, Dossier, Intervention, OutgoingEmail
 from recouvrement.db.models.imports import ImportStatus
 from recouvrement.db.queries import dossier_balances
 from recouvrement.domain.freshness import FORCE_HINT, channel_of, import_age_problem
 from recouvrement.domain.statuses import ActionType
 from recouvrement.services.actors import require_manager
-from recouvrement.services.batch import PrepareSummary, prepare_due
+from recouvrement.services.batch import PrepareSummary, _below_minimum, _candidates, prepare_due
+from recouvrement.services.dispute_reads import claims, wholly_disputed
 from recouvrement.services.use_case import use_case
 
 MAY_SIMULATE = "peut simuler le traitement « Préparer »"
 NO_ADDRESS = "aucune adresse e-mail : l'étape restera « A faire »"
+ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -96,8 +98,9 @@ class PlannedAction:
     label: str
     action_type: ActionType
     planned_date: date
-    amount: Decimal  # the dossier's « Solde » plus the step's own penalties and fees
+    amount: Decimal  # the dossier's « Solde » less what is in litige, plus the step's charges
     recipient: str
+    disputed: Decimal = ZERO  # the open échéances in litige, left out of `amount` (B10)
 
     @property
     def channel(self) -> str:
@@ -113,6 +116,25 @@ class PlannedAction:
             "planned_date": self.planned_date.isoformat(),
             "amount": str(self.amount),
             "recipient": self.recipient,
+            "disputed": str(self.disputed),
+        }
+
+
+@dataclass(frozen=True)
+class HeldDossier:
+    """A dossier `prepare` does not advance: its whole open balance is in litige (B10)."""
+
+    dossier_id: int
+    dossier_number: str
+    customer_code: str
+    customer_name: str
+    disputed: Decimal
+
+    def as_json(self) -> dict:
+        return {
+            "dossier": self.dossier_number,
+            "customer": self.customer_code,
+            "disputed": str(self.disputed),
         }
 
 
@@ -139,6 +161,7 @@ class DryRun:
     actions: list[PlannedAction] = field(default_factory=list)
     stale: list[StaleImport] = field(default_factory=list)
     force: bool = False
+    held: list[HeldDossier] = field(default_factory=list)  # wholly in litige, not advanced
 
     @property
     def refused(self) -> bool:
@@ -155,18 +178,24 @@ class DryRun:
 
     @property
     def amount(self) -> Decimal:
-        return sum((a.amount for a in self.actions), Decimal("0.00"))
+        return sum((a.amount for a in self.actions), ZERO)
+
+    @property
+    def disputed(self) -> Decimal:
+        """What the listed actions leave out because it is in litige."""
+        return sum((a.disputed for a in self.actions), ZERO)
 
     def as_json(self) -> dict:
         return {
             "date": self.today.isoformat(),
             "dry_run": True,
             "refused": self.refused,
-            **self.summary.as_json(),
+            **self.summary.as_json(),  # with "disputed" when any (B10)
             "by_channel": {
                 g.channel: {"count": g.count, "amount": str(g.amount)} for g in self.groups
             },
             "actions": [a.as_json() for a in self.actions],
+            "held_in_dispute": [h.as_json() for h in self.held],
             "stale_imports": [s.message for s in self.stale],
         }
 
@@ -185,10 +214,27 @@ def dry_run_prepare(
     if company is not None:
         require_manager(user, company.pk, MAY_SIMULATE)
     stale = stale_imports(today, company=company)
+    held = _held(today, company)
     summary = prepare_due(today, company=company, user=user)
     actions = _described(summary.intervention_ids)
     transaction.set_rollback(True)  # the use case's transaction: everything above is undone
-    return DryRun(today, summary, actions, stale, force)
+    return DryRun(today, summary, actions, stale, force, held)
+
+
+# `batch._candidates` and `batch._below_minimum` are the dossiers `prepare_due` looks at: they
+# name those it leaves in litige (its summary only counts them).
+def _held(today: date, company: Company | None) -> list[HeldDossier]:
+    """The dossiers `prepare_due` leaves alone because their whole balance is in litige: its
+    own candidates and minimum, then `dispute_reads.wholly_disputed`, its rule (read before
+    the run: the run changes neither)."""
+    below = _below_minimum(company)
+    ids = wholly_disputed(pk for pk in _candidates(today, company) if pk not in below)
+    found = claims(ids)
+    rows = Dossier.objects.filter(pk__in=ids).select_related("customer").order_by("number")
+    return [
+        HeldDossier(d.pk, d.number, d.customer.code, d.customer.name, found[d.pk].disputed_total)
+        for d in rows
+    ]
 
 
 def _described(ids: list[int]) -> list[PlannedAction]:
@@ -202,6 +248,7 @@ def _described(ids: list[int]) -> list[PlannedAction]:
     )
     interventions = list(rows)
     balances = dossier_balances([i.dossier_id for i in interventions])
+    in_dispute = claims(balances)  # the échéances in litige are not claimed (B10)
     emails = dict(
         OutgoingEmail.objects.filter(intervention_id__in=ids).values_list(
             "intervention_id", "recipient"
@@ -216,13 +263,20 @@ def _described(ids: list[int]) -> list[PlannedAction]:
             label=i.label,
             action_type=ActionType(i.action_type),
             planned_date=i.planned_date,
-            amount=balances.get(i.dossier_id, Decimal("0.00"))
+            amount=balances.get(i.dossier_id, ZERO)
+            - _disputed(in_dispute, i.dossier_id)
             + (i.penalty_amount or 0)
             + (i.fee_amount or 0),
             recipient=_recipient(i, emails),
+            disputed=_disputed(in_dispute, i.dossier_id),
         )
         for i in interventions
     ]
+
+
+def _disputed(found: dict, dossier_id: int) -> Decimal:
+    claim = found.get(dossier_id)
+    return claim.disputed_total if claim is not None else ZERO
 
 
 def _recipient(intervention: Intervention, emails: dict[int, str]) -> str:

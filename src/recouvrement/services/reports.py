@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from recouvrement.db import report_figures as figures
-from recouvrement.db.models import Company
+from recouvrement.db.models import Company, Dispute, DisputeStatus
 from recouvrement.db.reports import (
     ALL_COLLECTORS,
     DEFAULT_RECEIVABLE_ORDER,
@@ -37,6 +37,7 @@ from recouvrement.domain.reports import (
 )
 from recouvrement.domain.statuses import Role
 from recouvrement.services.actors import collaborator_id_of, role_of
+from recouvrement.services.dispute_reads import DisputeFigures, dispute_figures
 from recouvrement.services.report_results import (
     AgedBalanceReport,
     CollectorBalance,
@@ -66,6 +67,7 @@ __all__ = [
     "Workload",
     "aged_balance_report",
     "dashboard",
+    "dispute_report",
     "dossier_flow_report",
     "dso_report",
     "promises_report",
@@ -317,4 +319,38 @@ def dashboard(
         promises=_promises(company, as_of, scope, MONTHS),
         workload=_workload(company, today, scope),
         flow=_flow(company, as_of, scope, MONTHS),
+    )
+
+
+# --- litiges (B10) --------------------------------------------------------------------------
+
+
+def dispute_report(
+    company: Company, *, user: AbstractBaseUser | None = None, today: date | None = None
+) -> DisputeFigures:
+    """The « Litiges » panel: the litiges open `today` (count, amount, average and oldest age
+    in days), the company's or, for a collector, those of the dossiers they follow."""
+    scope = report_scope(user, company)
+    today = today or timezone.localdate()
+    if scope.everyone:
+        return dispute_figures(company.pk, today)
+    return _own_dispute_figures(company, scope.collector_id, today)
+
+
+def _own_dispute_figures(company: Company, collector_id: int | None, today: date):
+    # `dispute_reads.dispute_figures` for the dossiers one collector follows (it takes no
+    # collector yet); a collector linked to no collaborator follows nothing.
+    rows = list(
+        Dispute.objects.filter(
+            company=company, status=DisputeStatus.OPEN, dossier__collector_id=collector_id
+        ).values_list("amount", "opened_on")
+        if collector_id is not None
+        else []
+    )
+    ages = [max((today - opened).days, 0) for _, opened in rows]
+    return DisputeFigures(
+        count=len(rows),
+        amount=sum((amount for amount, _ in rows), Decimal("0.00")),
+        average_age_days=sum(ages) // len(ages) if ages else 0,
+        oldest_age_days=max(ages, default=0),
     )

@@ -1,17 +1,23 @@
 """« Relevé de compte » (Fiche client): a customer's open échéances at a date, as a PDF on
-the company's letterhead, to print or attach to an e-mail. A read: nothing is stored."""
+the company's letterhead, to print or attach to an e-mail. A read: nothing is stored. The
+échéances in an open litige are marked « En litige » and the total is also given without
+them (B10, `domain.disputes.claimable`)."""
 
+from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 
-from recouvrement.db.customer_page import open_items
+from recouvrement.db.customer_page import OpenItem, open_items
 from recouvrement.db.models import Customer
 from recouvrement.documents import LetterRenderingError
 from recouvrement.documents.statement import Statement, StatementRow, render_statement
+from recouvrement.domain.disputes import claimable
 from recouvrement.services.actors import role_of
 from recouvrement.services.company_settings import letterhead
+from recouvrement.services.dispute_reads import open_disputes
 from recouvrement.services.letters import NOT_RENDERED
 from recouvrement.services.use_case import rule_errors
 
@@ -20,6 +26,7 @@ def customer_statement(customer: Customer, *, today: date, as_of: date | None = 
     """What the statement prints: the échéances open at `as_of` (default `today`)."""
     as_of = as_of or today
     items = open_items(customer, as_of, today=today)
+    disputed = _disputed(items.rows)
     contact = customer.contacts.order_by("last_name", "first_name", "pk").first()
     recipient = tuple(
         line
@@ -44,12 +51,27 @@ def customer_statement(customer: Customer, *, today: date, as_of: date | None = 
                 days_late=item.days_overdue,
                 amount=item.receivable.amount,
                 open_amount=item.open_amount,
+                disputed=item.receivable.pk in disputed,
             )
             for item in items.rows
         ),
         as_of=as_of,
         printed_on=today,
     )
+
+
+def _disputed(items: list[OpenItem]) -> set[int]:
+    """The échéances of the statement in an open litige of their dossier, by the one rule."""
+    by_dossier: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for item in items:
+        if item.dossier_id is not None:
+            by_dossier[item.dossier_id].append((item.receivable.pk, item.open_amount))
+    disputes = open_disputes(by_dossier)
+    return {
+        receivable_id
+        for dossier_id, found in disputes.items()
+        for receivable_id in claimable(by_dossier[dossier_id], found).disputed
+    }
 
 
 def customer_statement_pdf(

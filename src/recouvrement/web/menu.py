@@ -7,7 +7,7 @@ from recouvrement.domain.statuses import Role
 
 # Pages only a « Responsable recouvrement » may open: not offered to the others.
 MANAGER_ONLY = frozenset(
-    {"import_upload", "user_list", "journal_list", "outbox_list", "simulation"}
+    {"import_upload", "user_list", "journal_list", "outbox_list", "simulation", "priority_weights"}
 )
 
 MENU = (
@@ -32,6 +32,7 @@ MENU = (
             ("customer_list", "Clients", ("customer_",)),
             ("collaborator_list", "Collaborateurs", ("collaborator_",)),
             ("scenario_list", "Scénarios de recouvrement", ("scenario_",)),
+            ("priority_weights", "Priorité suggérée", ("priority_",)),
             ("letter_template_list", "Modèles de courrier", ("letter_template_",)),
             ("list_values", "Listes", ("list_",)),
             ("rate_list", "Taux", ("rate_",)),

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("recouvrement.web.outbox.urls")),
     path("", include("recouvrement.web.simulation.urls")),
     path("", include("recouvrement.web.evidence.urls")),
+    path("", include("recouvrement.web.priority.urls")),
     path("", include("recouvrement.web.customers.urls")),
     path("structure/", include("recouvrement.web.structure.urls")),
     path("imports/", include("recouvrement.web.imports.urls")),

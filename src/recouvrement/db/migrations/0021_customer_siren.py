@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('recouvrement', '0020_evidence_packs'),
+        ("recouvrement", "0020_evidence_packs"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='customer',
-            name='siren',
-            field=models.CharField(blank=True, max_length=9, verbose_name='SIREN'),
+            model_name="customer",
+            name="siren",
+            field=models.CharField(blank=True, max_length=9, verbose_name="SIREN"),
         ),
     ]

@@ -49,6 +49,9 @@ class Company(models.Model):
     max_import_age_days = models.PositiveSmallIntegerField(
         "âge maximal du dernier import comptable (jours)", default=7
     )
+    # B11: the weights of the suggested priority (domain.priority.PriorityWeights); a weight
+    # missing takes its default (`PriorityWeights.from_dict`), so {} means the defaults.
+    priority_weights = models.JSONField("poids de la priorité suggérée", default=dict, blank=True)
 
     class Meta:
         verbose_name = "société"

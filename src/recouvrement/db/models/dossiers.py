@@ -64,6 +64,16 @@ class Dossier(models.Model):
     receivables = models.ManyToManyField(
         Receivable, through="DossierReceivable", related_name="dossiers"
     )
+    # B11: the priority suggested by `services.priority.refresh_priorities` on `suggested_on`
+    # (domain.priority); the user's own `priority` stays as typed.
+    suggested_score = models.PositiveSmallIntegerField("score suggéré", null=True, blank=True)
+    suggested_priority = models.PositiveSmallIntegerField(
+        "priorité suggérée", null=True, blank=True
+    )
+    suggested_reasons = models.CharField(
+        "raisons de la priorité suggérée", max_length=300, blank=True
+    )
+    suggested_on = models.DateField("priorité suggérée le", null=True, blank=True)
 
     class Meta:
         verbose_name = "dossier de recouvrement"

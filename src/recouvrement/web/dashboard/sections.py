@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from recouvrement.domain.reports import BUCKETS, AgedBalance, AgedLine, month_label
 from recouvrement.domain.statuses import DossierStatus
+from recouvrement.services.dispute_reads import DisputeFigures
 from recouvrement.services.reports import Dashboard, Workload
 from recouvrement.web.dashboard import charts
 from recouvrement.web.dashboard.charts import Chart
@@ -89,9 +90,12 @@ class Page:
     recovered_chart: Chart
     dso_chart: Chart
     flow_chart: Chart
+    # « Litiges » (B10), open today; the dossier list has no « in litige » filter yet, so
+    # the amount links nowhere.
+    disputes: DisputeFigures | None = None
 
 
-def page(board: Dashboard) -> Page:
+def page(board: Dashboard, disputes: DisputeFigures | None = None) -> Page:
     as_of, scope = board.as_of, board.scope
     own = None if scope.everyone else scope.collector_id
     company = _balance_row("Total", board.aged.company, as_of, None)
@@ -123,6 +127,7 @@ def page(board: Dashboard) -> Page:
         recovered_chart=_recovered_chart(board),
         dso_chart=_dso_chart(board),
         flow_chart=_flow_chart(board),
+        disputes=disputes,
     )
 
 

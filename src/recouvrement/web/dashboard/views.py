@@ -35,6 +35,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:  # a date the reports cannot read
             problem = " ".join(error.messages)
         else:
-            page = sections.page(board)
+            disputes = reports.dispute_report(workspace.company, user=request.user, today=today)
+            page = sections.page(board, disputes)
     context = {"page": page, "problem": problem, "as_of": as_of or today, "today": today}
     return render(request, "dashboard/dashboard.html", context, status=400 if problem else 200)

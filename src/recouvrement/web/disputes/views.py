@@ -13,6 +13,7 @@ from recouvrement import services
 from recouvrement.db.models import Dispute, DisputeStatus, Dossier
 from recouvrement.services.dispute_reads import claims
 from recouvrement.web.disputes.forms import DisputeForm, ResolveForm
+from recouvrement.web.dossiers.edit import changeable_dossier, show_refusal
 from recouvrement.web.workspace import Workspace, current_workspace
 
 
@@ -41,80 +42,77 @@ def dispute_section(workspace: Workspace, dossier: Dossier) -> dict:
     }
 
 
-def _dossier(workspace: Workspace, pk: int) -> Dossier:
-    dossier = (
-        Dossier.objects.select_related("company", "customer", "collector")
-        .filter(company=workspace.company, pk=pk)
-        .first()
-    )
-    if dossier is None:
-        raise Http404("Ce dossier de recouvrement n'existe pas.")
-    workspace.require_change_dossier(dossier)
-    return dossier
+def _saved(request: HttpRequest, form, dossier: Dossier, call, done: str) -> HttpResponse | None:
+    """`call(values)` with the form's values: back to the dossier's « Litiges » with `done`,
+    or None once the service's refusal is shown on the form."""
+    try:
+        call(form.cleaned_data)
+    except ValidationError as error:
+        show_refusal(form, error)
+        return None
+    messages.success(request, done)
+    return redirect(reverse("dossier_detail", args=[dossier.pk]) + "#litiges")
 
 
-def _refused(form, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
+def _form_page(request: HttpRequest, dossier: Dossier, form, dispute: Dispute | None):
+    context = {"dossier": dossier, "form": form, "dispute": dispute}
+    return render(request, "disputes/dispute_form.html", context)
 
 
 @login_required
 def dispute_create(request: HttpRequest, pk: int) -> HttpResponse:
     """« Nouveau litige »."""
-    dossier = _dossier(current_workspace(request), pk)
+    dossier = changeable_dossier(current_workspace(request), pk)
     data = request.POST if request.method == "POST" else None
     form = DisputeForm(data, dossier=dossier)
-    if data is not None and form.is_valid():
-        values = form.cleaned_data
-        try:
-            services.open_dispute(
-                dossier,
-                reason=values["reason"],
-                amount=values["amount"],
-                receivables=list(values["receivables"]),
-                owner=values["owner"],
-                comment=values["comment"],
-                today=timezone.localdate(),
-                user=request.user,
-            )
-        except ValidationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Litige ouvert : ses échéances ne sont plus réclamées.")
-            return redirect(reverse("dossier_detail", args=[dossier.pk]) + "#litiges")
-    return render(
-        request, "disputes/dispute_form.html", {"dossier": dossier, "form": form, "dispute": None}
-    )
+
+    def open_it(values: dict) -> None:
+        services.open_dispute(
+            dossier,
+            reason=values["reason"],
+            amount=values["amount"],
+            receivables=list(values["receivables"]),
+            owner=values["owner"],
+            comment=values["comment"],
+            today=timezone.localdate(),
+            user=request.user,
+        )
+
+    done = "Litige ouvert : ses échéances ne sont plus réclamées."
+    if (
+        data is not None
+        and form.is_valid()
+        and (back := _saved(request, form, dossier, open_it, done))
+    ):
+        return back
+    return _form_page(request, dossier, form, None)
 
 
 @login_required
 def dispute_resolve(request: HttpRequest, pk: int, dispute_pk: int) -> HttpResponse:
     """« Résoudre » a litige of the dossier."""
-    dossier = _dossier(current_workspace(request), pk)
+    dossier = changeable_dossier(current_workspace(request), pk)
     dispute = Dispute.objects.filter(dossier=dossier, pk=dispute_pk).first()
     if dispute is None:
         raise Http404("Ce litige n'existe pas.")
     data = request.POST if request.method == "POST" else None
     prefix = f"resoudre-{dispute.pk}"
     form = ResolveForm(data, company_id=dossier.company_id, prefix=prefix)
-    if data is not None and form.is_valid():
-        values = form.cleaned_data
-        try:
-            services.resolve_dispute(
-                dispute,
-                resolution=values["resolution"],
-                result=values["result"],
-                comment=values["comment"],
-                today=timezone.localdate(),
-                user=request.user,
-            )
-        except ValidationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Litige résolu.")
-            return redirect(reverse("dossier_detail", args=[dossier.pk]) + "#litiges")
-    return render(
-        request,
-        "disputes/dispute_form.html",
-        {"dossier": dossier, "form": form, "dispute": dispute},
-    )
+
+    def resolve_it(values: dict) -> None:
+        services.resolve_dispute(
+            dispute,
+            resolution=values["resolution"],
+            result=values["result"],
+            comment=values["comment"],
+            today=timezone.localdate(),
+            user=request.user,
+        )
+
+    if (
+        data is not None
+        and form.is_valid()
+        and (back := _saved(request, form, dossier, resolve_it, "Litige résolu."))
+    ):
+        return back
+    return _form_page(request, dossier, form, dispute)

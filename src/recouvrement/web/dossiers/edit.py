@@ -16,21 +16,22 @@ from recouvrement.services.dossier_changes import DOSSIER_CLOSED, SCENARIO_RULE
 from recouvrement.web.dossiers.edit_forms import DossierClosureForm, DossierEditForm
 from recouvrement.web.workspace import Workspace, current_workspace
 
+RELATED = ("company", "customer", "collector", "contact", "scenario")
 
-def _dossier(workspace: Workspace, pk: int) -> Dossier:
-    """The company's dossier `pk`, once checked the user may change it (403 otherwise)."""
-    dossier = (
-        Dossier.objects.select_related("company", "customer", "collector", "contact", "scenario")
-        .filter(company=workspace.company, pk=pk)
-        .first()
-    )
-    if dossier is None:
+
+def changeable_dossier(workspace: Workspace, pk: int) -> Dossier:
+    """The company's dossier `pk`, once checked the user may change it (404 for a dossier of
+    another company, 403 for one they may not change): its edit, closure and litiges forms."""
+    dossier = Dossier.objects.select_related(*RELATED).filter(company=workspace.company, pk=pk)
+    found = dossier.first()
+    if found is None:
         raise Http404("Ce dossier de recouvrement n'existe pas.")
-    workspace.require_change_dossier(dossier)
-    return dossier
+    workspace.require_change_dossier(found)
+    return found
 
 
-def _refused(form, error: ValidationError) -> None:
+def show_refusal(form, error: ValidationError) -> None:
+    """A service's refusal shown on the form, one line per message."""
     for message in error.messages:
         form.add_error(None, message)
 
@@ -39,7 +40,7 @@ def _refused(form, error: ValidationError) -> None:
 def dossier_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The dossier's fields, scenario and échéances, changed through `update_dossier`."""
     workspace = current_workspace(request)
-    dossier = _dossier(workspace, pk)
+    dossier = changeable_dossier(workspace, pk)
     if not dossier.status_enum.is_open:
         messages.error(request, DOSSIER_CLOSED.message)
         return redirect("dossier_detail", dossier.pk)
@@ -51,7 +52,7 @@ def dossier_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 dossier, today=timezone.localdate(), user=request.user, changes=form.changes()
             )
         except ValidationError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             if update.message:
                 messages.success(request, update.message)
@@ -75,7 +76,7 @@ def dossier_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def dossier_close_form(request: HttpRequest, pk: int) -> HttpResponse:
     """« Clore le dossier »: résolution and result, then `close_dossier`."""
     workspace = current_workspace(request)
-    dossier = _dossier(workspace, pk)
+    dossier = changeable_dossier(workspace, pk)
     if not dossier.status_enum.is_open:
         messages.error(request, DOSSIER_CLOSED.message)
         return redirect("dossier_detail", dossier.pk)
@@ -91,7 +92,7 @@ def dossier_close_form(request: HttpRequest, pk: int) -> HttpResponse:
                 result=form.cleaned_data["result"],
             )
         except ValidationError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, f"Dossier {dossier.number} clos.")
             return redirect("dossier_detail", dossier.pk)

@@ -16,6 +16,7 @@ DOSSIER_COLUMNS = (
     Column("client"),
     Column("charge"),
     Column("priorite"),
+    Column("suggeree"),  # B11: the most urgent suggestion first
     Column("statut"),
     Column("date", DESCENDING),
     Column("factures", DESCENDING),

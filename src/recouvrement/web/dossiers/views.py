@@ -6,11 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from recouvrement.db.dossier_list import PagedDossiers
 from recouvrement.db.models import Collaborator, Dossier
 from recouvrement.db.queries import dossier_page
 from recouvrement.domain.statuses import DossierStatus
+from recouvrement.services.evidence import evidence_packs
+from recouvrement.services.priority import dossier_suggestion
 from recouvrement.web.disputes.views import dispute_section
 from recouvrement.web.dossiers.forms import DOSSIER_COLUMNS, DossierFilterForm
 from recouvrement.web.dossiers.listing import dossier_listing
@@ -56,6 +59,6 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("Ce dossier de recouvrement n'existe pas.") from None
     may_edit = workspace.may_change_dossier(page.dossier)
     disputes = dispute_section(workspace, page.dossier)
-    return render(
-        request, "dossiers/dossier_detail.html", {"page": page, "may_edit": may_edit, **disputes}
-    )
+    context = {"page": page, "may_edit": may_edit, "packs": evidence_packs(page.dossier)}
+    context["suggestion"] = dossier_suggestion(page.dossier, today=timezone.localdate())  # B11
+    return render(request, "dossiers/dossier_detail.html", {**context, **disputes})

@@ -6,6 +6,7 @@ from recouvrement.web.sorting import ASCENDING, DESCENDING, Column, sort_values
 # `?tri=` key → the worklist's order (domain.worklist), in the order of the columns.
 WORKLIST_SORTS = {
     "priorite": WorklistSort.PRIORITY,
+    "suggeree": WorklistSort.SUGGESTED,  # B11: the most urgent suggestion first
     "charge": WorklistSort.COLLECTOR,
     "dossier": WorklistSort.DOSSIER,
     "client": WorklistSort.CUSTOMER,

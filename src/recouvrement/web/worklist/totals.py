@@ -10,8 +10,8 @@ from recouvrement.db.worklist import worklist_totals
 from recouvrement.web.worklist.forms import WorklistFilterForm
 from recouvrement.web.workspace import current_workspace
 
-# The columns before « Solde »: Priorité to Date prévue, and the selection box when shown.
-COLUMNS_BEFORE_BALANCE = 7
+# The columns before « Solde »: Priorité, Suggérée to Date prévue, and the selection box.
+COLUMNS_BEFORE_BALANCE = 8
 
 
 @login_required
