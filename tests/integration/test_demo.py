@@ -245,6 +245,12 @@ class TestTheDemoCompany:
                 label="Transmission au service contentieux"
             ).exists()
 
+    def test_every_open_dossier_has_its_suggested_priority(self, demo):
+        open_dossiers = Dossier.objects.exclude(status=DossierStatus.CLOSED)
+        assert open_dossiers.exists()
+        assert not open_dossiers.filter(suggested_priority__isnull=True).exists()
+        assert set(open_dossiers.values_list("suggested_on", flat=True)) == {DEMO_TODAY}
+
     def test_nothing_in_the_demo_happened_after_today(self, demo):
         assert Dossier.objects.aggregate(last=Max("start_date"))["last"] <= DEMO_TODAY
         assert Intervention.objects.aggregate(last=Max("done_date"))["last"] < DEMO_TODAY
@@ -286,6 +292,7 @@ class TestTheDemoCompany:
         summary = " ".join(pages[0].split())
         assert " ".join(format_amount(figures.open_amount).split()) in summary
         assert f"SIREN {format_siren(dossier.customer.siren)} Adresse" in summary
+        assert f"solde affiché {' '.join(format_amount(figures.balance).split())}" in summary
         assert built.pack.route in {"small_claims", "injunction_commerce", "injunction_judiciaire"}
 
 

@@ -106,6 +106,9 @@ def test_the_amounts_match_the_dossier_page(team, mail_server):  # noqa: F811
     summary = squash(pdf_text(bytes(built.pack.pdf))[0])
     for amount in (figures.open_amount, built.claim.penalties.penalties, built.claim.total):
         assert squash(format_amount(amount)) in summary
+    # The page's « Solde » (fees and penalties as the last letter stated them) is reconciled.
+    assert f"solde affiché {squash(format_amount(figures.balance))}" in summary
+    assert f"frais et pénalités {squash(format_amount(figures.charges))}" in summary
     assert "semestre 2026" in summary
 
 

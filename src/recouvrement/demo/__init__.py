@@ -19,6 +19,7 @@ from recouvrement.demo.company import Demo, customers, lists, scenarios, staff
 from recouvrement.demo.history import receivables, run
 from recouvrement.demo.plans import plans_for
 from recouvrement.services.companies import create_company
+from recouvrement.services.priority import refresh_priorities
 
 DEMO_TODAY = date(2026, 11, 27)
 SEED = 2026
@@ -44,6 +45,8 @@ def build_demo(today: date = DEMO_TODAY) -> dict:
         receivables(demo, company, clients, plans)
         for plan in sorted(plans, key=lambda p: (p.start, p.client.customer.code)):
             run(demo, plan)
+        # As the last `prepare` left them: the lists sort by « Suggérée » from the start.
+        refresh_priorities(company, today=today)
     return demo_summary()
 
 

@@ -168,7 +168,8 @@ def build_evidence_pack(
         [dossier.pk], today, company=dossier.company, receivables=dues
     )[dossier.pk]
     disputed = getattr(dues.get(dossier.pk), "disputed_total", None) or Decimal("0.00")
-    claim = Claim(page.figures.invoices, page.figures.payments, penalties, b2b, disputed)
+    figures = page.figures
+    claim = Claim(figures.invoices, figures.payments, penalties, b2b, disputed, figures.charges)
     route = propose_route(claim.total, b2b=b2b)
     creditor, debtor = _parties(dossier)
     number = dossier.number

@@ -42,6 +42,7 @@ class Claim:
     penalties: DossierPenalties
     b2b: bool
     disputed: Decimal = Decimal("0.00")  # B10: open amounts in dispute, left out of the claim
+    charged: Decimal = Decimal("0.00")  # the dossier page's « Frais et pénalités »
 
     @property
     def principal(self) -> Decimal:
@@ -78,6 +79,18 @@ class Claim:
             )
         rows.append(["Total réclamé", format_amount(self.total)])
         return rows
+
+    def reconciliation(self, today: date) -> str:
+        """How this claim meets the dossier page's « Solde » (which keeps the fees and the
+        penalties as the last letter stated them)."""
+        balance = self.invoices - self.payments + self.charged
+        return (
+            f"Rapprochement avec le dossier : solde affiché {format_amount(balance)} (restant dû "
+            f"{format_amount(self.invoices - self.payments)} + frais et pénalités "
+            f"{format_amount(self.charged)} arrêtés à la dernière relance). Ce décompte "
+            f"recalcule les pénalités et indemnités au {short_date(today)} et ne reprend pas "
+            "les frais de relance facturés au dossier."
+        )
 
     def semesters(self) -> list[list[str]]:
         """Per semester and rate: the days and the interest (from the engine's periods)."""
@@ -120,6 +133,7 @@ def summary_part(
             "header": ["Élément", "Montant"],
             "rows": claim.rows(),
         },
+        {"kind": "para", "text": claim.reconciliation(today)},
     ]
     semesters = claim.semesters()
     if semesters:
