@@ -209,9 +209,9 @@ def test_adopting_the_suggestion_sets_the_priority_journals_it_and_moves_the_wor
     adopted = services.adopt_suggested_priority(late_payer, today=TODAY, user=team.collector_user)
 
     late_payer.refresh_from_db()
-    assert late_payer.priority == adopted.suggestion.priority == 3  # 47 points
-    assert "priorité 5 → 3" in adopted.update.message
-    assert late_payer.suggested_priority == 3
+    assert late_payer.priority == adopted.suggestion.priority == 2  # 47 points
+    assert "priorité 5 → 2" in adopted.update.message
+    assert late_payer.suggested_priority == 2
     todo = Intervention.objects.filter(dossier=late_payer, status=InterventionStatus.TODO)
     assert {row.queue_priority for row in todo} == {late_payer.priority}
     with pytest.raises(PermissionDenied):

@@ -109,11 +109,11 @@ def test_the_dossier_page_shows_both_priorities_and_the_adopt_button(client, tea
 
     assert "(saisie)" in html
     amount = format_amount(Decimal("89116"))
-    assert f"Priorité suggérée 2 — {amount} dû, 62 jours de retard, jamais contacté" in html
+    assert f"Priorité suggérée 1 — {amount} dû, 62 jours de retard, jamais contacté" in html
     assert "Appliquer la priorité suggérée" in html
     client.force_login(team.reader)
     html = client.get(reverse("dossier_detail", args=[big_late.pk])).content.decode()
-    assert "Priorité suggérée 2" in html
+    assert "Priorité suggérée 1" in html
     assert "Appliquer la priorité suggérée" not in html
 
 
@@ -125,10 +125,10 @@ def test_adopting_the_suggestion_sets_the_dossiers_priority(client, team, big_la
     assert response.status_code == 302
     assert response["Location"] == reverse("dossier_detail", args=[big_late.pk])
     big_late.refresh_from_db()
-    assert (big_late.priority, big_late.suggested_priority) == (2, 2)
+    assert (big_late.priority, big_late.suggested_priority) == (1, 1)
     html = client.get(response["Location"]).content.decode()
-    assert "Priorité suggérée appliquée : 2." in html
-    assert "Appliquer la priorité suggérée" not in html  # both are 2 now
+    assert "Priorité suggérée appliquée : 1." in html
+    assert "Appliquer la priorité suggérée" not in html  # both are 1 now
 
 
 def test_a_reader_or_another_collector_cannot_adopt(client, team, big_late):
@@ -206,6 +206,6 @@ def test_the_api_dossier_detail_carries_the_stored_suggestion(team, big_late):
 
     detail = get_dossier_detail(workspace_of(team.manager), big_late.pk)
 
-    assert (detail["suggested_priority"], detail["suggested_on"]) == (2, TODAY)
+    assert (detail["suggested_priority"], detail["suggested_on"]) == (1, TODAY)
     assert detail["suggested_reasons"].startswith(format_amount(Decimal("89116")))
     assert 0 < detail["suggested_score"] <= 100

@@ -10,7 +10,7 @@ The score, in five lines:
 1. each factor becomes a number from 0 to 1 (its curve: the constants below and `_factors`);
 2. urgency = Σ weight × factor / Σ weights, so between 0 and 1;
 3. the undisputed share of the balance is kept: urgency × (1 − disputed share × disputes %);
-4. score = round(100 × that), half up; priority 1 from 70, 2 from 50, 3 from 30, 4 from 15, else 5;
+4. score = round(100 × that), half up; priority 1 from 60, 2 from 45, 3 from 30, 4 from 15, else 5;
 5. a balance wholly in dispute is never priority 1; a zero balance scores 0 (priority 5).
 """
 
@@ -24,7 +24,7 @@ from recouvrement.domain.rules import RuleViolation
 
 MOST_URGENT, LEAST_URGENT = 1, 5  # the bounds of Dossier.priority
 # The lowest score of each priority, from the most urgent; below the last one: LEAST_URGENT.
-PRIORITY_THRESHOLDS = (70, 50, 30, 15)
+PRIORITY_THRESHOLDS = (60, 45, 30, 15)
 
 ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
 # The curves' scales: where a factor reaches (or nears) its full weight.

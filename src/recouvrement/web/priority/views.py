@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from recouvrement.db.models import Dossier
+from recouvrement.domain.priority import PRIORITY_THRESHOLDS
 from recouvrement.services import adopt_suggested_priority, save_priority_weights
 from recouvrement.services.priority import MAY_SET_WEIGHTS, company_weights
 from recouvrement.web.priority.forms import WeightsForm
@@ -44,7 +45,7 @@ def priority_weights(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "priority/weights.html",
-        {"form": form, "errors": errors},
+        {"form": form, "errors": errors, "thresholds": PRIORITY_THRESHOLDS},
         status=400 if errors else 200,
     )
 
