@@ -1,6 +1,7 @@
 """B10 in « Gestion des actions »: the batch line says how many échéances in litige (and how
 much) the printed letters left out (services/selection_summary.py)."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -63,3 +64,25 @@ def test_no_letter_printed_no_query_and_nothing_in_litige():
 
     assert summary.in_dispute == LeftInDispute(0, Decimal("0.00"))
     assert summary.line == "2 actions réalisées"
+
+
+def test_the_print_window_says_what_the_letter_leaves_in_litige(client, team, disputed):  # noqa: F811
+    dossier, _, _ = disputed
+    letter = dossier.interventions.get()
+    client.force_login(team.collector_user)
+
+    html = client.get(reverse("intervention_print", args=[letter.pk])).content.decode()
+
+    text = " ".join(
+        re.sub(r"<[^>]+>", "", html).replace("\u202f", " ").replace("\xa0", " ").split()
+    )
+    assert "En litige : 1 échéance (700,00 €) laissée hors de ce courrier" in text
+    services.resolve_dispute(
+        dossier.disputes.get(),
+        resolution=None,
+        result="abandon",
+        today=date(2026, 10, 2),
+        user=None,
+    )
+    html = client.get(reverse("intervention_print", args=[letter.pk])).content.decode()
+    assert "En litige" not in html

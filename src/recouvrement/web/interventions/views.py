@@ -22,6 +22,7 @@ from recouvrement.db.models import AttachedDocument, Contact, Dossier, Intervent
 from recouvrement.domain.file_types import ACCEPTED_TYPES, INLINE_TYPES
 from recouvrement.domain.scenario import offers_next_step
 from recouvrement.domain.statuses import PRINTED_ACTIONS, InterventionKind, InterventionStatus
+from recouvrement.services.dispute_reads import claims
 from recouvrement.services.integrity import document_content
 from recouvrement.services.letters import (
     preview_letter,
@@ -198,6 +199,11 @@ def print_window(request: HttpRequest, pk: int) -> HttpResponse:
             "printed": printed,
             "may_print": may_print,
             "not_due": intervention.planned_date > today,  # « Imprimer » is then not the default
+            "claim": None
+            if printed
+            else claims([intervention.dossier_id]).get(
+                intervention.dossier_id
+            ),  # B10: what the letter leaves out
         },
     )
 
