@@ -50,6 +50,8 @@ class PrepareSummary:
     skipped: list[dict[str, str]] = field(default_factory=list)
     # The interventions created, in order (the dry run describes them; not in `as_json`).
     intervention_ids: list[int] = field(default_factory=list, repr=False)
+    # The dossiers counted in `disputed` (the dry run names them; not in `as_json`).
+    disputed_ids: list[int] = field(default_factory=list, repr=False)
 
     def as_json(self) -> dict:
         return {
@@ -134,6 +136,7 @@ def prepare_due(
     if disputed := wholly_disputed(ids):
         kept = [pk for pk in ids if pk not in disputed]
         summary.disputed = len(ids) - len(kept)
+        summary.disputed_ids = sorted(disputed)
         ids = kept
     scenarios = Scenario.objects.all() if company is None else company.scenarios.all()
     steps = step_specs(scenarios.values_list("pk", flat=True))

@@ -70,13 +70,16 @@ class DisputeFigures:
     oldest_age_days: int
 
 
-def dispute_figures(company_id: int, today: date) -> DisputeFigures:
-    """The company's open litiges on `today` (one query)."""
-    rows = list(
-        Dispute.objects.filter(company_id=company_id, status=DisputeStatus.OPEN).values_list(
-            "amount", "opened_on"
-        )
-    )
+EVERYONE = object()  # `dispute_figures` of the whole company, not of one collector's dossiers
+
+
+def dispute_figures(company_id: int, today: date, collector_id=EVERYONE) -> DisputeFigures:
+    """The company's open litiges on `today` (one query), or those of the dossiers one
+    collector follows (`collector_id`; None: a user linked to no collaborator follows none)."""
+    found = Dispute.objects.filter(company_id=company_id, status=DisputeStatus.OPEN)
+    if collector_id is not EVERYONE:
+        found = found.filter(dossier__collector_id=collector_id) if collector_id else found.none()
+    rows = list(found.values_list("amount", "opened_on"))
     ages = [max((today - opened).days, 0) for _, opened in rows]
     return DisputeFigures(
         count=len(rows),

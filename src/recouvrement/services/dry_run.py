@@ -25,8 +25,8 @@ from recouvrement.db.queries import dossier_balances
 from recouvrement.domain.freshness import FORCE_HINT, channel_of, import_age_problem
 from recouvrement.domain.statuses import ActionType
 from recouvrement.services.actors import require_manager
-from recouvrement.services.batch import PrepareSummary, _below_minimum, _candidates, prepare_due
-from recouvrement.services.dispute_reads import claims, wholly_disputed
+from recouvrement.services.batch import PrepareSummary, prepare_due
+from recouvrement.services.dispute_reads import claims
 from recouvrement.services.use_case import use_case
 
 MAY_SIMULATE = "peut simuler le traitement « Préparer »"
@@ -214,21 +214,15 @@ def dry_run_prepare(
     if company is not None:
         require_manager(user, company.pk, MAY_SIMULATE)
     stale = stale_imports(today, company=company)
-    held = _held(today, company)
     summary = prepare_due(today, company=company, user=user)
+    held = _held(summary.disputed_ids)
     actions = _described(summary.intervention_ids)
     transaction.set_rollback(True)  # the use case's transaction: everything above is undone
     return DryRun(today, summary, actions, stale, force, held)
 
 
-# `batch._candidates` and `batch._below_minimum` are the dossiers `prepare_due` looks at: they
-# name those it leaves in litige (its summary only counts them).
-def _held(today: date, company: Company | None) -> list[HeldDossier]:
-    """The dossiers `prepare_due` leaves alone because their whole balance is in litige: its
-    own candidates and minimum, then `dispute_reads.wholly_disputed`, its rule (read before
-    the run: the run changes neither)."""
-    below = _below_minimum(company)
-    ids = wholly_disputed(pk for pk in _candidates(today, company) if pk not in below)
+def _held(ids: list[int]) -> list[HeldDossier]:
+    """The dossiers `prepare_due` left alone because their whole balance is in litige."""
     found = claims(ids)
     rows = Dossier.objects.filter(pk__in=ids).select_related("customer").order_by("number")
     return [

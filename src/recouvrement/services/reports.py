@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from recouvrement.db import report_figures as figures
-from recouvrement.db.models import Company, Dispute, DisputeStatus
+from recouvrement.db.models import Company
 from recouvrement.db.reports import (
     ALL_COLLECTORS,
     DEFAULT_RECEIVABLE_ORDER,
@@ -334,23 +334,4 @@ def dispute_report(
     today = today or timezone.localdate()
     if scope.everyone:
         return dispute_figures(company.pk, today)
-    return _own_dispute_figures(company, scope.collector_id, today)
-
-
-def _own_dispute_figures(company: Company, collector_id: int | None, today: date):
-    # `dispute_reads.dispute_figures` for the dossiers one collector follows (it takes no
-    # collector yet); a collector linked to no collaborator follows nothing.
-    rows = list(
-        Dispute.objects.filter(
-            company=company, status=DisputeStatus.OPEN, dossier__collector_id=collector_id
-        ).values_list("amount", "opened_on")
-        if collector_id is not None
-        else []
-    )
-    ages = [max((today - opened).days, 0) for _, opened in rows]
-    return DisputeFigures(
-        count=len(rows),
-        amount=sum((amount for amount, _ in rows), Decimal("0.00")),
-        average_age_days=sum(ages) // len(ages) if ages else 0,
-        oldest_age_days=max(ages, default=0),
-    )
+    return dispute_figures(company.pk, today, scope.collector_id)
