@@ -364,7 +364,9 @@ def test_the_disputes_panel_counts_the_open_litiges_within_what_the_user_sees(cl
 
     assert manager.rows["disputes-table"][1] == ["2", _euros("370.50"), "20", "30"]
     assert collector.rows["disputes-table"][1] == ["1", _euros("200.50"), "10", "10"]
-    assert manager.links["disputes-table"] == [[], []]
+    # Each figure opens the dossiers in litige the user sees (a collector: their own).
+    assert manager.links["disputes-table"] == [[], ["/dossiers/?litige=1"] * 2]
+    assert collector.links["disputes-table"] == [[], ["/dossiers/?litige=1"] * 2]
 
 
 def test_without_any_litige_the_panel_says_none(client, team, books):

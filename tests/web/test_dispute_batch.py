@@ -86,3 +86,20 @@ def test_the_print_window_says_what_the_letter_leaves_in_litige(client, team, di
     )
     html = client.get(reverse("intervention_print", args=[letter.pk])).content.decode()
     assert "En litige" not in html
+
+
+def test_the_dossier_list_filters_the_dossiers_in_litige_and_the_dashboard_links_there(
+    client,
+    team,
+    disputed,  # noqa: F811
+):
+    dossier, _, _ = disputed
+    calm = a_row(team, action_type=ActionType.LETTER, label="Lettre").dossier
+    client.force_login(team.manager)
+
+    html = client.get(reverse("dossier_list"), {"litige": "1", "all": "1"}).content.decode()
+    assert dossier.number in html and calm.number not in html
+    html = client.get(reverse("dossier_list"), {"all": "1"}).content.decode()
+    assert dossier.number in html and calm.number in html
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert f'href="{reverse("dossier_list")}?litige=1"' in dashboard

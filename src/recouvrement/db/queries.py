@@ -29,6 +29,7 @@ from recouvrement.db.models import (
     Collaborator,
     Company,
     Contact,
+    Dispute,
     Dossier,
     DossierReceivable,
     EcbRate,
@@ -37,6 +38,7 @@ from recouvrement.db.models import (
     LegalRate,
     Receivable,
 )
+from recouvrement.db.models.disputes import DisputeStatus
 from recouvrement.domain.balances import (
     CHARGED_STATUSES,
     DossierFigures,
@@ -139,6 +141,7 @@ def dossier_rows(
     priority: int | None = None,
     search: str = "",
     order: str = DEFAULT_DOSSIER_ORDER,
+    in_dispute: bool = False,
 ) -> QuerySet[Dossier]:
     """The dossier list: client, chargé and the figures « Factures », « Règlements », « Solde ».
 
@@ -161,6 +164,9 @@ def dossier_rows(
     )
     if priority is not None:
         rows = rows.filter(priority=priority)
+    if in_dispute:  # B10: a litige still open
+        open_dispute = Dispute.objects.filter(dossier=OuterRef("pk"), status=DisputeStatus.OPEN)
+        rows = rows.filter(Exists(open_dispute))
     if status:
         rows = rows.filter(status=DossierStatus(status))
     if collector is not None:

@@ -33,6 +33,7 @@ class DossierFilters:
     priority: int | None = None
     collector_id: int | None = None
     order: str = DEFAULT_DOSSIER_ORDER
+    in_dispute: bool = False
 
 
 class DossierFilterForm(forms.Form):
@@ -51,6 +52,7 @@ class DossierFilterForm(forms.Form):
         required=False,
     )
     charge = id_field("Chargé", required=False)
+    litige = forms.BooleanField(label="En litige", required=False)
     tri = forms.ChoiceField(
         label="Tri",
         choices=[(value, value) for value in sort_values(DOSSIER_COLUMNS)],
@@ -68,4 +70,5 @@ class DossierFilterForm(forms.Form):
             priority=data.get("priorite"),
             collector_id=data.get("charge"),
             order=data.get("tri") or DEFAULT_DOSSIER_ORDER,
+            in_dispute=data.get("litige", False),
         )

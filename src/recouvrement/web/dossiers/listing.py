@@ -33,6 +33,7 @@ def dossier_listing(workspace: Workspace, form: DossierFilterForm) -> DossierLis
         priority=filters.priority,
         search=filters.search,
         order=filters.order,
+        in_dispute=filters.in_dispute,
     )
     return DossierListing(rows, filters, own_only)
 
