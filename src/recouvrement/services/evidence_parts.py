@@ -170,7 +170,7 @@ def chronology_part(number: str, rows: list[tuple[datetime, str, str]]) -> dict:
     return {
         "title": "Chronologie du dossier",
         "subtitle": "Extrait du journal (append-only, chaîné par empreintes)",
-        "footer": f"Dossier de preuve {number}",
+        "footer": f"Dossier de preuve {number} — chronologie",
         "blocks": [
             {
                 "kind": "table",
@@ -187,7 +187,7 @@ def bordereau_part(number: str, pieces: list[dict]) -> dict:
     return {
         "title": "Bordereau de pièces",
         "subtitle": "Pièces produites à l'appui de la demande, avec leur empreinte SHA-256",
-        "footer": f"Dossier de preuve {number}",
+        "footer": f"Dossier de preuve {number} — bordereau de pièces",
         "blocks": [
             {
                 "kind": "table",
@@ -272,6 +272,6 @@ def requete_part(
         "title": f"Projet de requête — {route.label}",
         "subtitle": f"Dossier {number}",
         "banner": DRAFT,
-        "footer": f"Projet à vérifier — dossier {number}",
+        "footer": f"Projet de requête à vérifier — dossier {number}",
         "blocks": blocks,
     }
