@@ -55,7 +55,7 @@ def _mark_done(page: Page, label: str) -> None:
 
 
 def _worklist_dossiers(page: Page) -> list[str]:
-    return page.locator("table.worklist tbody tr td:nth-child(4)").all_inner_texts()
+    return page.locator("table.worklist tbody tr td.dossier-cell").all_inner_texts()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -197,8 +197,8 @@ def test_sophie_follows_the_seed_story_in_the_browser(page, live_server, team, s
     assert _worklist_dossiers(page) == [urgent.number, karims.number, second.number, dossier.number]
     story_row = page.locator("table.worklist tbody tr", has_text=dossier.number)
     # The alert's row reads its message, no longer « Alerte / Alerte » (issue 13 §2).
-    expect(story_row.locator("td").nth(5)).to_have_text("Rappeler M. Lefèvre vendredi")
-    expect(story_row.locator("td").nth(6)).to_have_text("Alerte")
+    expect(story_row.locator("td").nth(6)).to_have_text("Rappeler M. Lefèvre vendredi")
+    expect(story_row.locator("td").nth(7)).to_have_text("Alerte")
     page.screenshot(path=SCREENSHOTS / "worklist.png", full_page=True)
 
     # Back on the dossier: the alert done, « Fermer » offers the next step (S8).

@@ -23,7 +23,7 @@ BY_LETTER = [(0, ActionType.LETTER, "Courrier de relance"), (15, ActionType.PHON
 
 
 def _worklist_dossiers(page: Page) -> list[str]:
-    return page.locator("table.worklist tbody tr td:nth-child(4)").all_inner_texts()
+    return page.locator("table.worklist tbody tr td.dossier-cell").all_inner_texts()
 
 
 def _sort(page: Page, label: str) -> None:
@@ -78,8 +78,8 @@ def test_the_manager_prints_and_closes_actions_from_the_worklist(
     _sort(page, "Priorité et chargé")
     assert _worklist_dossiers(page) == by_priority
     letter_row = page.locator("table.worklist tbody tr", has_text=letter.number)
-    expect(letter_row.locator("td").nth(5)).to_have_text("Courrier de relance")
-    expect(letter_row.locator("td").nth(6)).to_have_text("Courrier")
+    expect(letter_row.locator("td").nth(6)).to_have_text("Courrier de relance")
+    expect(letter_row.locator("td").nth(7)).to_have_text("Courrier")
 
     # The letter's row selected, « Exécuter »: its PDF opens in a new tab.
     page.get_by_label(f"Sélectionner {letter.number} Courrier de relance").check()

@@ -2,12 +2,15 @@
 pack from the dossier page and downloads its PDF and ZIP; others get 403."""
 
 import shutil
+from html import unescape
 
 import pytest
 from django.urls import reverse
 
 from recouvrement import services
-from recouvrement.db.models import EvidencePack
+from recouvrement.db.models import EvidencePack, LegalRate
+from recouvrement.domain.customers import CustomerKind
+from recouvrement.domain.statuses import ActionType
 from tests.integration.test_printing import TODAY, a_letter_dossier
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
@@ -63,3 +66,21 @@ def test_a_pack_of_another_dossier_is_not_found(client, team):
     response = client.get(reverse("evidence_download", args=[other.pk, pack.pk, "pdf"]))
 
     assert response.status_code == 404
+
+
+def test_a_pack_that_cannot_be_built_says_why_on_its_own_page(client, team):
+    """A consumer's claim adds legal interest: without the semester's rate nothing is stored
+    and the page names the rate to enter (not a message lost in a tab)."""
+    notice = [(0, ActionType.FORMAL_NOTICE, "Mise en demeure")]
+    dossier = a_letter_dossier(team, kind=CustomerKind.B2C, steps=notice, name="Jean Dupont")
+    services.print_letters([dossier.interventions.get()], today=TODAY, user=None)
+    LegalRate.objects.all().delete()  # interest runs from the mise en demeure (C. civ. 1231-6)
+    client.force_login(team.manager)
+
+    response = client.post(reverse("evidence_build", args=[dossier.pk]))
+
+    assert response.status_code == 400
+    html = unescape(response.content.decode())
+    assert "Le dossier de preuve n'a pas été préparé" in html
+    assert "taux de l'intérêt légal" in html and reverse("rate_list") in html
+    assert not EvidencePack.objects.exists()

@@ -2,7 +2,6 @@
 « Dossier de preuve » (services.evidence stores and journals it), then downloads its PDF and
 its ZIP. The views read the request and call the service; the service writes."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -35,10 +34,9 @@ def build_pack(request: HttpRequest, pk: int) -> HttpResponse:
     _, dossier = _dossier(request, pk)
     try:
         built = build_evidence_pack(dossier, today=timezone.localdate(), user=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect("dossier_detail", pk=dossier.pk)
+    except ValidationError as error:  # e.g. a rate not entered: said on its own page
+        context = {"dossier": dossier, "errors": error.messages}
+        return render(request, "evidence/refused.html", context, status=400)
     return redirect("evidence_detail", pk=dossier.pk, pack=built.pack.pk)
 
 
