@@ -59,6 +59,7 @@ def usual_umask():
     os.umask(previous)
 
 
+@pytest.mark.sqlite_files
 def test_a_database_set_up_by_init_and_its_data_folder_are_owner_only(tmp_path):
     data = tmp_path / "recouvrement"  # not there yet: created by the command
     database = data / "recouvrement.sqlite3"
@@ -143,6 +144,7 @@ def test_an_uploaded_accounting_file_is_owner_only(client, team, settings, tmp_p
     assert {mode(p) for p in folders if p.is_dir()} == {0o700}
 
 
+@pytest.mark.sqlite_files
 def test_a_backup_and_what_it_restores_are_owner_only(tmp_path):
     source = tmp_path / "source" / "base.sqlite3"
     documents = source.parent / "documents" / "interventions" / "ab"

@@ -181,6 +181,7 @@ def test_without_input_a_missing_option_is_named(db, monkeypatch, capsys):
 # --- Real processes on a fresh database ----------------------------------------------------
 
 
+@pytest.mark.sqlite_files
 def test_on_a_fresh_install_init_then_the_daily_commands_run(tmp_path):
     env = fresh_env(tmp_path)
 
@@ -228,6 +229,7 @@ def get(url: str) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
+@pytest.mark.sqlite_files
 def test_serve_prints_the_first_run_link_while_no_company_exists(tmp_path):
     env = fresh_env(tmp_path)
     port = free_port()
@@ -262,6 +264,7 @@ def test_serve_prints_the_first_run_link_while_no_company_exists(tmp_path):
     assert "premiere-installation" not in output  # a company exists: no link any more
 
 
+@pytest.mark.sqlite_files
 def test_the_password_is_asked_on_a_terminal_and_checked(tmp_path):
     """A real pseudo-terminal: the missing city is asked, then the password (a weak one is
     refused with Django's message, then typed twice)."""
@@ -320,6 +323,7 @@ def test_the_password_is_asked_on_a_terminal_and_checked(tmp_path):
     assert summary["manager"]["username"] == "claire"
 
 
+@pytest.mark.sqlite_files
 def test_without_a_terminal_nor_no_input_the_password_is_not_guessed(tmp_path):
     result = subprocess.run(
         [*COMMAND, *INIT],

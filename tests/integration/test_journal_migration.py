@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = r"""
 import json, sqlite3, sys
@@ -66,6 +68,7 @@ print(json.dumps({"forwards": forwards, "again": report() | {"replace": replaced
 """
 
 
+@pytest.mark.sqlite_files
 def test_rows_written_before_the_migration_are_chained_and_replace_is_refused(tmp_path):
     database = tmp_path / "old.sqlite3"
     env = {k: v for k, v in os.environ.items() if not k.startswith("RECOUVREMENT_")}
