@@ -1,12 +1,14 @@
 """Bad input on the pages (issue 12 §6, PRODUCT §8): a French message, nothing changed, never
 a 500 nor a value silently cut to the column's length."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from recouvrement.db.models import Customer, Dossier, Intervention, LetterTemplate, Scenario
 from recouvrement.services.letters import letter_templates
@@ -230,7 +232,11 @@ def test_the_promise_amount_at_the_column_limit_is_kept(browser, team):
 
     browser.post(
         reverse("intervention_create", args=[dossier.pk]),
-        {"kind": "promise", "planned_date": "2026-12-01", "promise_amount": "9999999999,99"},
+        {
+            "kind": "promise",
+            "planned_date": (timezone.localdate() + timedelta(days=7)).isoformat(),
+            "promise_amount": "9999999999,99",
+        },
     )
 
     promise = Intervention.objects.get(dossier=dossier, kind="promise")
