@@ -21,6 +21,11 @@ from tests.web.test_structure_scenarios import THREE_STEPS
 HUGE = "99999999999999999999"
 
 
+def _next_week() -> str:
+    """A promise date still to come whenever the suite runs (a past one is refused)."""
+    return (timezone.localdate() + timedelta(days=7)).isoformat()
+
+
 @pytest.fixture
 def browser(team) -> Client:
     """The manager's browser; an exception in a view becomes the 500 a user would get."""
@@ -125,7 +130,7 @@ def test_an_absurd_promise_is_refused_in_french_and_nothing_is_created(
 
     response = browser.post(
         reverse("intervention_create", args=[dossier.pk]),
-        {"kind": "promise", "planned_date": "2026-12-01", "promise_amount": amount},
+        {"kind": "promise", "planned_date": _next_week(), "promise_amount": amount},
         follow=True,
     )
 
@@ -234,7 +239,7 @@ def test_the_promise_amount_at_the_column_limit_is_kept(browser, team):
         reverse("intervention_create", args=[dossier.pk]),
         {
             "kind": "promise",
-            "planned_date": (timezone.localdate() + timedelta(days=7)).isoformat(),
+            "planned_date": _next_week(),
             "promise_amount": "9999999999,99",
         },
     )
