@@ -29,7 +29,9 @@ from tests.integration.test_letter_amounts import text_of
 
 OPENED = date(2026, 10, 1)
 TODAY = date(2026, 10, 20)
-needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils")
+needs_pdftotext = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext)"
+)
 
 
 def a_reason(company, label="Prix contesté"):

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-import typst
 from pypdf import PdfReader, PdfWriter
 
 from recouvrement.documents import render
@@ -32,26 +31,9 @@ def render_part(part: dict, *, on: date) -> bytes:
     """One typst part of the pack (`LetterRenderingError` when typst fails)."""
     inputs = {"part": json.dumps(part, ensure_ascii=False)}
     stamp = datetime.combine(on, time(), tzinfo=UTC)
-    with render._lock:
-        compiler = render._letter_compiler()
-        render._age_cache_if_due(compiler)
-        try:
-            pdf = compiler.compile(
-                input=EVIDENCE_LAYOUT, format="pdf", sys_inputs=inputs, timestamp=stamp
-            )
-        except typst.TypstError as error:
-            raise render.LetterRenderingError(
-                f"Le rendu PDF du dossier de preuve a échoué : {error.message}\n{error.diagnostic}"
-            ) from error
-        except RuntimeError as error:
-            raise render.LetterRenderingError(
-                f"Le rendu PDF du dossier de preuve a échoué : {error}"
-            ) from error
-        finally:
-            render._count(1)
-    if not isinstance(pdf, bytes):
-        raise render.LetterRenderingError("Le rendu PDF du dossier de preuve n'a rien produit.")
-    return pdf
+    return render.compile_layout(
+        EVIDENCE_LAYOUT, inputs, stamp, pages=1, what="du dossier de preuve"
+    )
 
 
 def assemble_pdf(files: Sequence[PackFile], *, title: str) -> bytes:

@@ -138,3 +138,26 @@ def _age_cache_if_due(compiler: typst.Compiler) -> None:
     _letters_since_eviction = 0
     for _ in range(_EVICTION_PASSES):  # each compilation ends with typst's `comemo::evict(10)`
         compiler.compile(input=b"", format="svg", sys_inputs=None)
+
+
+def compile_layout(
+    layout: Path, inputs: dict[str, str], stamp: datetime, *, pages: int, what: str
+) -> bytes:
+    """Another fixed layout of the templates folder (a statement, a part of the dossier de
+    preuve) through the one compiler; `what` names the document in the French error."""
+    with _lock:
+        compiler = _letter_compiler()
+        _age_cache_if_due(compiler)
+        try:
+            pdf = compiler.compile(input=layout, format="pdf", sys_inputs=inputs, timestamp=stamp)
+        except typst.TypstError as error:
+            raise LetterRenderingError(
+                f"Le rendu PDF {what} a échoué : {error.message}\n{error.diagnostic}"
+            ) from error
+        except RuntimeError as error:
+            raise LetterRenderingError(f"Le rendu PDF {what} a échoué : {error}") from error
+        finally:
+            _count(pages)
+    if not isinstance(pdf, bytes):
+        raise LetterRenderingError(f"Le rendu PDF {what} n'a rien produit.")
+    return pdf

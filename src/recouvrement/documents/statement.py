@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
-import typst
-
 from recouvrement.documents import render
 from recouvrement.domain.disputes import DISPUTED_LABEL, OUT_OF_DISPUTE
 from recouvrement.domain.letters import Letterhead, long_date, short_date
@@ -135,27 +133,7 @@ def render_statement(statement: Statement) -> bytes:
     inputs["statement"] = json.dumps(data, ensure_ascii=False)
     # A fixed creation date makes the same statement give the same bytes.
     stamp = datetime.combine(statement.printed_on, time(), tzinfo=UTC)
-    return _compile(inputs, stamp, pages=max(1, len(statement.rows) // 30))
-
-
-def _compile(inputs: dict[str, str], stamp: datetime, pages: int) -> bytes:
-    with render._lock:
-        compiler = render._letter_compiler()
-        render._age_cache_if_due(compiler)
-        try:
-            pdf = compiler.compile(
-                input=STATEMENT_LAYOUT, format="pdf", sys_inputs=inputs, timestamp=stamp
-            )
-        except typst.TypstError as error:
-            raise render.LetterRenderingError(
-                f"Le rendu PDF du relevé de compte a échoué : {error.message}\n{error.diagnostic}"
-            ) from error
-        except RuntimeError as error:
-            raise render.LetterRenderingError(
-                f"Le rendu PDF du relevé de compte a échoué : {error}"
-            ) from error
-        finally:
-            render._count(pages)
-    if not isinstance(pdf, bytes):
-        raise render.LetterRenderingError("Le rendu PDF du relevé de compte n'a rien produit.")
-    return pdf
+    pages = max(1, len(statement.rows) // 30)
+    return render.compile_layout(
+        STATEMENT_LAYOUT, inputs, stamp, pages=pages, what="du relevé de compte"
+    )
