@@ -21,6 +21,7 @@ from recouvrement.domain.audit import DISPUTE_OPENED, DISPUTE_RESOLVED
 from recouvrement.domain.statuses import ActionType, InterventionStatus
 from recouvrement.services import letters as letter_services
 from recouvrement.services.batch import prepare_due
+from recouvrement.services.dispute_reads import wholly_disputed
 from recouvrement.services.letter_content import compose_letters
 from recouvrement.services.penalties import dossier_penalties_on
 from recouvrement.services.step_emails import email_attachment, email_preview
@@ -145,6 +146,30 @@ def test_prepare_does_not_advance_a_dossier_whose_whole_balance_is_disputed(team
         user=team.manager,
     )
     assert prepare_due(TODAY, company=team.company).created == 1
+
+
+@pytest.mark.parametrize("others", [0, 2000], ids=["few ids", "a long list of ids"])
+def test_the_wholly_disputed_dossiers_are_found_in_short_and_long_lists(team, others):
+    """`prepare` asks about every candidate: past 1 000 ids the open litiges are read whole
+    and matched in Python (no IN list of 100 000 ids): the answer is the same."""
+    dossier = a_dossier(a_customer(team.company), today=OPENED)
+    services.open_dispute(
+        dossier,
+        reason=a_reason(team.company),
+        amount=Decimal("100.00"),
+        today=OPENED,
+        user=team.manager,
+    )
+    elsewhere = a_dossier(a_customer(team.company, code="C2"), today=OPENED)
+    services.open_dispute(
+        elsewhere,
+        reason=a_reason(team.company, "Autre"),
+        amount=Decimal("100.00"),
+        today=OPENED,
+        user=team.manager,
+    )
+    ids = [dossier.pk, *range(elsewhere.pk + 1, elsewhere.pk + 1 + others)]
+    assert wholly_disputed(ids) == {dossier.pk}
 
 
 def test_a_partial_dispute_lets_prepare_go_on(team, disputed):

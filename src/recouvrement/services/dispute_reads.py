@@ -10,14 +10,18 @@ from decimal import Decimal
 from recouvrement.db.models import Dispute, DisputeStatus, DossierReceivable
 from recouvrement.domain.disputes import Claim, OpenDispute, claimable
 
+LONG_LIST = 1000  # dossier ids sent as an IN list up to this many
+
 
 def open_disputes(dossier_ids: Iterable[int]) -> dict[int, list[OpenDispute]]:
     """Each dossier's open disputes, with the échéances they name (two queries)."""
-    disputes = list(
-        Dispute.objects.filter(
-            dossier_id__in=list(dossier_ids), status=DisputeStatus.OPEN
-        ).values_list("pk", "dossier_id", "amount")
-    )
+    wanted = set(dossier_ids)
+    found = Dispute.objects.filter(status=DisputeStatus.OPEN)
+    if len(wanted) <= LONG_LIST:
+        found = found.filter(dossier_id__in=wanted)
+    # Else the open litiges, a few hundred, are read whole: `prepare`'s 100 000 ids in an IN
+    # list cost seconds to send and plan (issue 16: 2.7 s of 12 at 50 000 dossiers).
+    disputes = [row for row in found.values_list("pk", "dossier_id", "amount") if row[1] in wanted]
     if not disputes:
         return {}
     named: dict[int, set[int]] = defaultdict(set)
