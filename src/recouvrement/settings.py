@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "axes",
     # Issue 14 §3: the API (/api/v1/); its Swagger UI files are served from its static folder.
     "ninja",
+    # Issue 16 §3: background work through django-tasks, its queue in our database.
+    "django_tasks",
+    "django_tasks_db",
     "recouvrement.db",
     "recouvrement.web",
 ]
@@ -240,3 +243,52 @@ AXES_ENABLE_ADMIN = False
 # --- Sessions end after RECOUVREMENT_SESSION_HOURS without a request (sliding expiry, renewed
 # every 5 minutes of activity rather than written on every request: web/sessions.py).
 SESSION_COOKIE_AGE = int(float(os.environ.get("RECOUVREMENT_SESSION_HOURS", 8)) * 60 * 60)
+
+# --- Issue 16 §1: shared storage (documents, uploaded accounting files) ---------------------
+# Attached documents and uploaded accounting files (logos, print batches and evidence packs are
+# in the database already): RECOUVREMENT_STORAGE_URL unset or `database` = a table of the
+# database (one thing to back up); `file:///chemin` (or `file:` = DATA_DIR/documents) = a local
+# folder; `s3://bucket?endpoint_url=…&region=…` = an S3-compatible bucket (db/storage.py).
+from recouvrement.db.storage import storage_from_url  # noqa: E402
+
+STORAGES = {
+    "default": storage_from_url(os.environ.get("RECOUVREMENT_STORAGE_URL"), MEDIA_ROOT),
+    # Django's own; whitenoise serves the apps' static folders (WHITENOISE_USE_FINDERS).
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# --- Issue 16 §2: several processes and machines (serve --workers, pool, caches) -----------
+# PostgreSQL: Django's psycopg pool, one per process, created at the process's first query
+# (so each gunicorn worker opens its own after the fork; `serve` closes the parent's before
+# forking). A request borrows a connection and gives it back at its end (CONN_MAX_AGE 0, as
+# the pool requires), checked first (CONN_HEALTH_CHECKS: a restarted server is not an error).
+# Size: RECOUVREMENT_DB_POOL_MAX, else `serve`'s threads + 2, else 10 (other commands).
+# Servers × workers × this must stay under PostgreSQL's max_connections (100 by default).
+if _db["ENGINE"] == "django.db.backends.postgresql":
+    _db["CONN_MAX_AGE"] = 0
+    _db["CONN_HEALTH_CHECKS"] = True
+    _db.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": int(os.environ.get("RECOUVREMENT_DB_POOL_MAX", 10)),
+        "timeout": 30,  # seconds a request waits for a free connection before an error
+    }
+# Nothing is kept in process memory between requests: sessions are in the database (Django's
+# default engine), the login throttle too (AXES_HANDLER), and the API's rate counts (its
+# tokens' rows). The cache is shared as well: a table of the database (`createcachetable`,
+# run after every migration), so any future use is seen by every process and machine.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "recouvrement_cache",
+    }
+}
+
+# --- Issue 16 §3: background work (recouvrement worker) -------------------------------------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# `recouvrement worker`: seconds between two looks at the schedule and the queue when idle,
+# and how many e-mails one outbox task sends at most (the next minute's task sends the rest).
+RECOUVREMENT_WORKER_INTERVAL = float(os.environ.get("RECOUVREMENT_WORKER_INTERVAL", 5))
+RECOUVREMENT_WORKER_OUTBOX_LIMIT = int(os.environ.get("RECOUVREMENT_WORKER_OUTBOX_LIMIT", 500))
+# RECOUVREMENT_WORKER_SENDS_EMAILS=0: the workers leave the outbox alone (the demo: its e-mails
+# have no real server to go to; or an install that runs `send-emails` from its own cron).
+RECOUVREMENT_WORKER_SENDS_EMAILS = os.environ.get("RECOUVREMENT_WORKER_SENDS_EMAILS", "1") != "0"

@@ -12,6 +12,7 @@ from recouvrement.bench.fec import HEADER
 from recouvrement.db.models import Customer, Dossier, Receivable
 from tests.browser.conftest import log_in
 from tests.builders import a_customer, a_dossier
+from tests.jobs import run_queued_jobs
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 
@@ -78,6 +79,9 @@ def test_the_manager_imports_the_weeks_fec_and_a_paid_dossier_closes(
     assert Receivable.objects.count() == 1
 
     page.get_by_role("button", name="Importer").click()
+    # The import runs in the background worker; the page waits for it and then shows the result.
+    expect(page.get_by_text("Import en attente")).to_be_visible()
+    assert run_queued_jobs() == 1
 
     expect(page.get_by_text("Importé le")).to_be_visible()
     expect(page.get_by_role("heading", name="Dossiers clos (Payé)")).to_be_visible()
@@ -131,6 +135,8 @@ def test_the_manager_sets_the_new_customers_before_importing(
     page.screenshot(path=SCREENSHOTS / "import-new-customers.png", full_page=True)
 
     page.get_by_role("button", name="Importer", exact=True).click()
+    expect(page.get_by_text("Import en attente")).to_be_visible()
+    assert run_queued_jobs() == 1
 
     expect(page.get_by_role("heading", name="Clients créés")).to_be_visible()
     dupont = Customer.objects.get(code="411DUPONT")

@@ -1,5 +1,7 @@
 """`recouvrement backup` and `recouvrement restore` (O5, issue 12 §4), as an operator runs them:
-real processes on real database files, a backup taken while the app keeps writing."""
+real processes on real database files, a backup taken while the app keeps writing. Issue 16 §1:
+the documents are in the database by default (RECOUVREMENT_STORAGE_URL unset), or in a folder
+(`file:`); a backup moves them from one storage to the other."""
 
 import hashlib
 import io
@@ -23,6 +25,9 @@ DATABASE = "base.sqlite3"
 OPENED = date(2026, 10, 1)
 PRINTED = date(2026, 10, 20)
 SEEDED_LETTERS = 3
+SEEDED_FILES = SEEDED_LETTERS + 1  # and one accounting file
+IN_A_FOLDER = {"RECOUVREMENT_STORAGE_URL": "file:"}  # the data folder's documents/
+FEC = b"JournalCode\tJournalLib\nVE\tVentes\n"
 
 
 def environment(**values) -> dict:
@@ -45,14 +50,17 @@ def run(*args, database: Path | str | None = None, **values) -> subprocess.Compl
     )
 
 
-def child(call: str, database: Path, **popen) -> subprocess.Popen:
+def child(
+    call: str, database: Path | str, storage: dict | None = None, **popen
+) -> subprocess.Popen:
     """A process of the app on `database` running `call` (a function of this module)."""
     code = (
         "from recouvrement.cli.base import migrate, setup\n"
         "setup(); migrate()\n"
         f"from tests.integration import test_backup\ntest_backup.{call}\n"
     )
-    env = environment(RECOUVREMENT_DATABASE_URL=f"sqlite:///{database}")
+    url = database if str(database).startswith("postgresql") else f"sqlite:///{database}"
+    env = environment(RECOUVREMENT_DATABASE_URL=url, **(storage or {}))
     return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, text=True, **popen)
 
 
@@ -101,7 +109,36 @@ def seed() -> None:
             content=b"%PDF-1.4 accuse de reception " + bytes([n]) * 500,
             content_type="application/pdf",
         )
+    services.store_accounting_file(company, manager, io.BytesIO(FEC), name="fec.txt")
     connections.close_all()  # the last connection checkpoints the WAL into the file
+
+
+def read_back() -> None:
+    """Prints every attached document and accounting file as read through the configured
+    storage: {name: [SHA-256 recorded, SHA-256 read, bytes read in hex]}."""
+    from django.db import connections
+
+    from recouvrement.db.models import AccountingImport, AttachedDocument
+
+    found = {}
+    for model in (AttachedDocument, AccountingImport):
+        for record in model.objects.order_by("pk"):
+            with record.file.open("rb") as stream:
+                content = stream.read()
+            found[record.file.name] = [
+                record.sha256,
+                hashlib.sha256(content).hexdigest(),
+                content.hex(),
+            ]
+    print(json.dumps(found))
+    connections.close_all()
+
+
+def documents_read_back(database: Path | str, storage: dict | None = None) -> dict:
+    process = child("read_back()", database, storage, stdout=subprocess.PIPE)
+    output, _ = process.communicate(timeout=600)
+    assert process.returncode == 0
+    return last_json(output)
 
 
 def write_until(stop: str) -> None:
@@ -173,10 +210,16 @@ def manifest_of(archive: Path) -> dict:
         return json.load(tar.extractfile("manifest.json"))
 
 
-def documents_present(database: Path, documents: Path) -> None:
-    """Every attached document the database names is on disk with its SHA-256."""
-    for name, digest in query(database, "SELECT file, sha256 FROM recouvrement_attacheddocument"):
-        assert hashlib.sha256((documents / name).read_bytes()).hexdigest() == digest, name
+def documents_present(database: Path) -> None:
+    """Every attached document the database names is in its storage with its SHA-256."""
+    rows = query(
+        database,
+        "SELECT d.file, d.sha256, s.content FROM recouvrement_attacheddocument d "
+        "LEFT JOIN recouvrement_storedfile s ON s.name = d.file",
+    )
+    assert rows
+    for name, digest, content in rows:
+        assert content is not None and hashlib.sha256(content).hexdigest() == digest, name
 
 
 @pytest.fixture(scope="module")
@@ -205,32 +248,41 @@ def a_copy(seeded: Path, tmp_path: Path) -> Path:
 
 
 def test_a_backup_restores_every_row_print_batch_and_document(seeded, tmp_path):
+    """Issue 16's « done when »: documents in the database, restored on another path, every
+    document read back through the storage byte-identical."""
     out = tmp_path / "sauvegarde.tar.gz"
-    target = tmp_path / "restauree" / DATABASE
-    target.parent.mkdir()
+    target = tmp_path / "ailleurs" / "restauree" / DATABASE
+    target.parent.mkdir(parents=True)
 
     backup = run("backup", "--out", out, "--json", database=seeded / DATABASE)
     restore = run("restore", out, "--db", f"sqlite:///{target}", "--json")
 
     assert backup.returncode == 0, backup.stderr
     summary = last_json(backup.stdout)
-    assert summary["documents"] == SEEDED_LETTERS and summary["missing_documents"] == []
+    assert summary["documents"] == SEEDED_FILES and summary["missing_documents"] == []
+    assert summary["storage"] == "database"
     assert restore.returncode == 0, restore.stdout + restore.stderr
     restored = last_json(restore.stdout)
     assert restored["verified"] is True and restored["verify"]["ok"] is True
+    assert restored["verify"]["checked"]["documents"] == SEEDED_LETTERS
+    assert restored["verify"]["checked"]["accounting_files"] == 1
+    assert (restored["storage"], restored["documents"]) == ("database", SEEDED_FILES)
     assert restored["rows"] == summary["rows"]
     assert tables(target) == tables(seeded / DATABASE)
-    assert files(target.parent / "documents") == files(seeded / "documents")
+    assert not (target.parent / "documents").exists()  # the documents are in the database
+    read = documents_read_back(target)
+    assert read == documents_read_back(seeded / DATABASE)
+    assert len(read) == SEEDED_FILES
+    assert all(recorded == digest for recorded, digest, _ in read.values())
     (batch,) = query(target, "SELECT pdf, sha256 FROM recouvrement_printbatch")
     assert hashlib.sha256(batch[0]).hexdigest() == batch[1]
     manifest = manifest_of(out)
     assert manifest["engine"] == "sqlite" and manifest["format"] == 1
+    assert (manifest["storage"], manifest["documents"]) == ("database", SEEDED_FILES)
     assert manifest["tables"] == {name: len(rows) for name, rows in tables(target).items()}
     assert manifest["tables"]["recouvrement_printbatch"] == 1
-    for name, entry in manifest["files"].items():
-        if name.startswith("documents/"):
-            content = (target.parent / name).read_bytes()
-            assert entry == {"sha256": hashlib.sha256(content).hexdigest(), "size": len(content)}
+    assert manifest["tables"]["recouvrement_storedfile"] == SEEDED_FILES
+    assert list(manifest["files"]) == ["database.sqlite3"]
     if "recouvrement_journalhead" in manifest["tables"]:
         assert len(manifest["journal_heads"]) == manifest["tables"]["recouvrement_journalhead"]
 
@@ -263,7 +315,7 @@ def test_a_backup_taken_while_the_app_writes_restores_every_row_and_document(see
     documents = manifest["tables"]["recouvrement_attacheddocument"]
     after = query(source / DATABASE, "SELECT COUNT(*) FROM recouvrement_attacheddocument")[0][0]
     assert SEEDED_LETTERS < documents < after  # taken in the middle of the writes
-    documents_present(target, target.parent / "documents")
+    documents_present(target)
     for pdf, digest in query(target, "SELECT pdf, sha256 FROM recouvrement_printbatch"):
         assert hashlib.sha256(pdf).hexdigest() == digest
     assert last_json(restore.stdout)["verified"] is True
@@ -294,9 +346,54 @@ def altered(archive: Path, folder: Path, member: str) -> Path:
     return copy
 
 
+@pytest.fixture(scope="module")
+def in_a_folder(archive, tmp_path_factory) -> Path:
+    """The seeded base restored with its documents in a folder (`file:`): the restore copied
+    them out of the database storage into data/documents."""
+    target = tmp_path_factory.mktemp("dossier") / DATABASE
+    result = run("restore", archive, "--db", target, "--json", **IN_A_FOLDER)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return target
+
+
+@pytest.fixture(scope="module")
+def folder_archive(in_a_folder, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("backups") / "dossier.tar.gz"
+    result = run("backup", "--out", path, database=in_a_folder, **IN_A_FOLDER)
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+def test_documents_go_from_the_database_to_a_folder_and_back(
+    seeded, in_a_folder, folder_archive, tmp_path
+):
+    target = tmp_path / "retour" / DATABASE
+    target.parent.mkdir()
+
+    restore = run("restore", folder_archive, "--db", target, "--json")
+
+    read = documents_read_back(seeded / DATABASE)
+    folder = in_a_folder.parent / "documents"
+    assert files(folder) == {name: bytes.fromhex(entry[2]) for name, entry in read.items()}
+    assert documents_read_back(in_a_folder, IN_A_FOLDER) == read
+    manifest = manifest_of(folder_archive)
+    assert (manifest["storage"], manifest["documents"]) == ("file", SEEDED_FILES)
+    for name, entry in manifest["files"].items():
+        if name.startswith("documents/"):
+            content = (in_a_folder.parent / name).read_bytes()
+            assert entry == {"sha256": hashlib.sha256(content).hexdigest(), "size": len(content)}
+    assert restore.returncode == 0, restore.stdout + restore.stderr
+    restored = last_json(restore.stdout)
+    assert restored["verified"] is True and restored["documents"] == SEEDED_FILES
+    assert not (target.parent / "documents").exists()  # back into the database
+    assert documents_read_back(target) == read
+
+
 @pytest.mark.parametrize("member", ["documents/", "database.sqlite3"])
-def test_restore_refuses_an_archive_whose_file_was_altered(archive, tmp_path, member):
-    copy = altered(archive, tmp_path, member)
+def test_restore_refuses_an_archive_whose_file_was_altered(
+    archive, folder_archive, tmp_path, member
+):
+    copy = altered(folder_archive if member == "documents/" else archive, tmp_path, member)
     target = tmp_path / "cible" / DATABASE
     target.parent.mkdir()
 
@@ -358,7 +455,6 @@ def test_postgresql_backup_restores_into_an_empty_database(
     from recouvrement.domain.statuses import ActionType
     from tests.builders import a_contact, a_customer, a_dossier, a_receivable, a_scenario
 
-    settings.MEDIA_ROOT = tmp_path / "data" / "documents"
     customer = a_customer(team.company, address="3 rue Mercière")
     a_contact(customer)
     dossier = a_dossier(
@@ -372,6 +468,7 @@ def test_postgresql_backup_restores_into_an_empty_database(
     services.attach_document(
         letter, user=team.manager, name="ar.pdf", content=b"%PDF-1.4 ar", content_type="a/pdf"
     )
+    services.store_accounting_file(team.company, team.manager, io.BytesIO(FEC), name="fec.txt")
     source = postgresql_url(connection.settings_dict, connection.settings_dict["NAME"])
     out = tmp_path / "sauvegarde.tar.gz"
     restored_data = tmp_path / "restauree"
@@ -386,9 +483,12 @@ def test_postgresql_backup_restores_into_an_empty_database(
 
     assert backup.returncode == 0, backup.stderr
     assert restore.returncode == 0, restore.stdout + restore.stderr
-    assert last_json(restore.stdout)["verified"] is True
+    restored = last_json(restore.stdout)
+    assert restored["verified"] is True and restored["verify"]["checked"]["documents"] == 1
+    assert restored["verify"]["checked"]["accounting_files"] == 1
     manifest = manifest_of(out)
-    assert manifest["engine"] == "postgresql" and "database.pgdump" in manifest["files"]
+    assert manifest["engine"] == "postgresql" and list(manifest["files"]) == ["database.pgdump"]
+    assert (manifest["storage"], manifest["documents"]) == ("database", 2)
     with connection.cursor() as cursor:
         for table, count in manifest["tables"].items():
             cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
@@ -400,7 +500,10 @@ def test_postgresql_backup_restores_into_an_empty_database(
             assert restored.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0] == count
         (pdf, digest), *_ = restored.execute("SELECT pdf, sha256 FROM recouvrement_printbatch")
     assert hashlib.sha256(pdf).hexdigest() == digest
-    assert files(restored_data / "documents") == files(tmp_path / "data" / "documents")
+    assert not (restored_data / "documents").exists()  # the documents are in the database
+    read = documents_read_back(empty_postgresql_database)
+    assert sorted(bytes.fromhex(entry[2]) for entry in read.values()) == [b"%PDF-1.4 ar", FEC]
+    assert all(recorded == digest for recorded, digest, _ in read.values())
     assert again.returncode == 2 and "n'est pas vide" in again.stderr
 
 

@@ -82,6 +82,7 @@ ARGUMENTS: dict[str, list[str] | None] = {
     "token": ["create", "sophie"],
     "evidence": ["R2026-000001", "--out", "{tmp}/preuve.pdf"],
     "priority": ["--date", "2026-11-30"],
+    "worker": ["--once"],
 }
 SET_UP_ADVICE = ("n'est pas initialisée", "recouvrement init --company")
 # The commands that answer something else than the advice, and what they answer.

@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -159,6 +160,38 @@ def test_serve_uses_the_configured_database(tmp_path):
 
     assert response.url.endswith("/connexion/?next=/dossiers/")
     assert (tmp_path / "prod.sqlite3").exists()
+
+
+@pytest.mark.sqlite_files
+def test_one_serve_process_also_runs_the_background_work(demo_db, tmp_path):
+    """Issue 16 §3: a one-machine install runs no `worker`: `serve` runs the daily « Préparer »
+    at the company's hour in a thread (the demo's company set to 00:00, so due now)."""
+    db = tmp_path / "base.sqlite3"
+    shutil.copy(demo_db.parent / "pristine" / demo_db.name, db)
+    with sqlite3.connect(db) as base:
+        base.execute("UPDATE recouvrement_company SET daily_run_at = '00:00:00'")
+    port = free_port()
+    env = {**os.environ, "RECOUVREMENT_DATABASE_URL": f"sqlite:///{db}"}
+    server = subprocess.Popen(
+        [*COMMAND, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/connexion/")
+        deadline, runs = time.monotonic() + 60, []
+        while not runs and time.monotonic() < deadline:
+            time.sleep(0.5)
+            with sqlite3.connect(db) as base:
+                runs = base.execute(
+                    "SELECT name, status FROM recouvrement_scheduledrun WHERE name = 'daily' "
+                    "AND finished_at IS NOT NULL"
+                ).fetchall()
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+
+    assert "Tâches de fond : exécutées par ce processus." in output
+    # Done, or refused by the stale-import guard (the demo's last import is weeks old): run.
+    assert runs in ([("daily", "done")], [("daily", "refused")])
 
 
 def test_the_prepare_command_runs_the_batch_on_the_configured_database(team, capsys):

@@ -14,10 +14,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from recouvrement.db.models import AccountingImport, AttachedDocument
+from recouvrement.db.storage import storage_from_url
 from recouvrement.domain.statuses import ActionType
 from tests.builders import a_customer, a_dossier, a_scenario
 
 COMMAND = [sys.executable, "-m", "recouvrement.cli"]
+IN_A_FOLDER = {"RECOUVREMENT_STORAGE_URL": "file:"}  # the data folder's documents/
 FEC = (
     b"JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\t"
     b"CompAuxLib\tPieceRef\tPieceDate\tEcritureLib\tDebit\tCredit\tEcritureLet\tDateLet\t"
@@ -108,8 +110,14 @@ def test_an_existing_database_file_keeps_its_mode(tmp_path):
     assert not (tmp_path / "absent").exists()
 
 
+def in_a_folder(settings, folder: Path) -> None:
+    """The documents in a local folder (RECOUVREMENT_STORAGE_URL=file:), not the database."""
+    settings.MEDIA_ROOT = folder
+    settings.STORAGES = {**settings.STORAGES, "default": storage_from_url("file:", folder)}
+
+
 def test_an_attached_document_is_owner_only(client, team, settings, tmp_path, usual_umask):
-    settings.MEDIA_ROOT = tmp_path / "documents"
+    in_a_folder(settings, tmp_path / "documents")
     steps = [(0, ActionType.PHONE, "Appel de relance")]
     dossier = a_dossier(
         a_customer(team.company),
@@ -131,7 +139,7 @@ def test_an_attached_document_is_owner_only(client, team, settings, tmp_path, us
 
 
 def test_an_uploaded_accounting_file_is_owner_only(client, team, settings, tmp_path, usual_umask):
-    settings.MEDIA_ROOT = tmp_path / "documents"
+    in_a_folder(settings, tmp_path / "documents")
     client.force_login(team.manager)
 
     response = client.post(reverse("import_upload"), {"file": SimpleUploadedFile("FEC.txt", FEC)})
@@ -150,14 +158,14 @@ def test_a_backup_and_what_it_restores_are_owner_only(tmp_path):
     documents = source.parent / "documents" / "interventions" / "ab"
     documents.mkdir(parents=True)
     (documents / "abcdef").write_bytes(b"%PDF-1.4 accuse")
-    source_env = {"RECOUVREMENT_DATABASE_URL": f"sqlite:///{source}"}
+    source_env = {"RECOUVREMENT_DATABASE_URL": f"sqlite:///{source}", **IN_A_FOLDER}
     assert run("manage", "migrate", "--verbosity", "0", env=source_env).returncode == 0
     archive = tmp_path / "sauvegarde.tar.gz"
     target = tmp_path / "restauree" / "base.sqlite3"
     target.parent.mkdir()
 
     backup = run("backup", "--out", str(archive), env=source_env)
-    restore = run("restore", str(archive), "--db", str(target), env={})
+    restore = run("restore", str(archive), "--db", str(target), env=IN_A_FOLDER)
 
     assert backup.returncode == 0, backup.stderr
     assert mode(archive) == 0o600

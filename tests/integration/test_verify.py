@@ -25,6 +25,7 @@ from recouvrement.db.models import (
     JournalEntry,
     JournalHead,
     PrintBatch,
+    StoredFile,
 )
 from recouvrement.demo import build_demo
 from recouvrement.domain.journal_chain import GENESIS, canonical, link
@@ -272,10 +273,19 @@ def test_values_of_every_kind_read_back_as_written_through_every_path(team):
 # --- The kept files ---------------------------------------------------------------------------
 
 
+class Stored:
+    """The files as the storage keeps them (the database storage: its rows), to alter."""
+
+    def write(self, name: str, content: bytes) -> None:
+        assert StoredFile.objects.filter(name=name).update(content=content) == 1
+
+    def remove(self, name: str) -> None:
+        assert StoredFile.objects.filter(name=name).delete()[0] == 1
+
+
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "documents"
-    return settings.MEDIA_ROOT
+def media() -> Stored:
+    return Stored()
 
 
 def a_document(team, content: bytes = PDF) -> AttachedDocument:
@@ -302,45 +312,45 @@ def test_a_clean_set_of_files_verifies(team, media):
     assert report.checked["accounting_files"] == 1
 
 
-def test_a_document_altered_on_disk_is_named(team, media):
+def test_a_document_altered_in_the_storage_is_named(team, media):
     document = a_document(team)
-    (media / document.file.name).write_bytes(PDF.replace(b"1.4", b"1.7"))
+    media.write(document.file.name, PDF.replace(b"1.4", b"1.7"))
 
     (problem,) = verify().problems
 
     assert problem == (
         f"Le fichier du document « accusé.pdf » (intervention n° {document.intervention_id}, "
-        f"dossier n° {document.intervention.dossier_id}) a été modifié sur le disque "
-        "(empreinte différente)."
+        f"dossier n° {document.intervention.dossier_id}) a été modifié dans le stockage des "
+        "documents (empreinte différente)."
     )
 
 
-def test_a_document_missing_on_disk_is_named(team, media):
+def test_a_document_missing_in_the_storage_is_named(team, media):
     kept, removed = a_document(team), a_document(team)
-    (media / removed.file.name).unlink()
+    media.remove(removed.file.name)
 
     report = verify()
 
     assert kept.file.name != removed.file.name
     assert report.problems == [
         f"Le fichier du document « accusé.pdf » (intervention n° {removed.intervention_id}, "
-        f"dossier n° {removed.intervention.dossier_id}) est introuvable sur le disque "
-        f"({removed.file.name})."
+        f"dossier n° {removed.intervention.dossier_id}) est introuvable dans le stockage des "
+        f"documents ({removed.file.name})."
     ]
     assert cli.main(["verify"]) == 1
 
 
-def test_an_accounting_file_altered_on_disk_is_named(team, media):
+def test_an_accounting_file_altered_in_the_storage_is_named(team, media):
     stored = services.store_accounting_file(
         team.company, team.manager, io.BytesIO(b"JournalCode\tJournalLib\n"), name="fec.txt"
     )
-    (media / stored.file.name).write_bytes(b"JournalCode\tJournalLib\nVE\tVentes\n")
+    media.write(stored.file.name, b"JournalCode\tJournalLib\nVE\tVentes\n")
 
     (problem,) = verify().problems
 
     assert problem == (
-        f"Le fichier de l'import comptable « fec.txt » (n° {stored.pk}) a été modifié sur le "
-        "disque (empreinte différente)."
+        f"Le fichier de l'import comptable « fec.txt » (n° {stored.pk}) a été modifié dans le "
+        "stockage des documents (empreinte différente)."
     )
     assert AccountingImport.objects.count() == 1
 
@@ -435,7 +445,7 @@ def test_an_evidence_packs_altered_pdf_or_zip_is_named(team, capsys):
 def test_only_the_first_of_many_broken_files_is_detailed(team, media):
     documents = [a_document(team) for _ in range(3)]
     for document in documents:
-        (media / document.file.name).unlink()
+        media.remove(document.file.name)
 
     problems = verify().problems
 

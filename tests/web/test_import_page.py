@@ -22,6 +22,7 @@ from recouvrement.db.models import (
 )
 from recouvrement.domain.statuses import DossierStatus
 from tests.builders import a_company, a_dossier
+from tests.jobs import queued_jobs, run_queued_jobs
 from tests.web.pages import table_headers
 
 HEADER = (
@@ -97,6 +98,13 @@ def apply_url(record: AccountingImport) -> str:
     return reverse("import_apply", args=[record.pk])
 
 
+def import_now(client, record: AccountingImport, data: dict | None = None):
+    """« Importer » clicked, then the job it queued run by the worker (`recouvrement worker`)."""
+    response = client.post(apply_url(record), data or {})
+    run_queued_jobs()
+    return response
+
+
 def figure(page: str, label: str) -> str:
     """The value of one row of the counts table, as the page shows it."""
     start = page.index(f'<th scope="row">{label}</th>')
@@ -149,6 +157,8 @@ def test_importer_applies_the_file_once_even_on_a_double_click(client, team):
     record, _ = preview_of(client, FEC)
 
     response = client.post(apply_url(record))
+    assert queued_jobs() == 1 and Receivable.objects.count() == 0  # the worker imports
+    run_queued_jobs()
 
     assert response["Location"] == reverse("import_preview", args=[record.pk])
     assert sorted(
@@ -163,7 +173,7 @@ def test_importer_applies_the_file_once_even_on_a_double_click(client, team):
 
     again = client.post(apply_url(record))
 
-    assert again.status_code == 302
+    assert again.status_code == 302 and queued_jobs() == 0
     assert Receivable.objects.count() == 2 and Customer.objects.count() == 2
     record.refresh_from_db()
     assert record.applied_at == applied_at and record.summary["receivables_created"] == 2
@@ -182,7 +192,7 @@ def test_importer_clicked_while_the_same_file_is_being_imported_does_nothing(cli
     response = client.post(apply_url(record))
 
     assert response["Location"] == reverse("import_preview", args=[record.pk])
-    assert Receivable.objects.count() == 0
+    assert run_queued_jobs() == 0 and Receivable.objects.count() == 0
     record.refresh_from_db()
     assert (record.status, record.applied_at) == ("preview", started)
     page = client.get(reverse("import_preview", args=[record.pk])).content.decode()
@@ -195,7 +205,7 @@ def test_an_import_left_running_for_long_is_taken_over(client, team):
     crashed = timezone.now() - timedelta(hours=1)
     AccountingImport.objects.filter(pk=record.pk).update(applied_at=crashed)
 
-    client.post(apply_url(record))
+    import_now(client, record)
 
     record.refresh_from_db()
     assert record.status == "applied" and record.applied_at > crashed
@@ -214,7 +224,7 @@ def test_a_file_with_a_bad_line_lists_it_and_cannot_be_imported(client, team):
     assert "Rien ne sera importé tant que le fichier n'est pas corrigé" in page
     assert f'action="{apply_url(record)}"' not in page
 
-    client.post(apply_url(record))  # even posted by hand
+    import_now(client, record)  # even posted by hand
 
     record.refresh_from_db()
     assert record.status == "preview" and record.applied_at is None
@@ -304,7 +314,7 @@ def test_a_saved_csv_format_reads_a_csv_with_those_columns(client, team):
     assert record.file_format == "csv" and record.csv_mapping["open_amount"] == "Solde"
     assert figure(page, "Échéances créées") == "2"
     assert figure(page, "Reste dû total après l&#x27;import") == "1\u202f500,00\u00a0€"
-    client.post(apply_url(record))
+    import_now(client, record)
     assert sorted(
         Receivable.objects.filter(company=team.company).values_list(
             "customer__code", "reference", "due_date", "amount", "open_amount"
@@ -341,22 +351,24 @@ def test_a_csv_without_the_needed_columns_shows_the_services_message(client, tea
 def test_an_older_file_than_the_last_import_is_refused_with_the_services_message(client, team):
     client.force_login(team.manager)
     newer, _ = preview_of(client, PAID_FEC)
-    client.post(apply_url(newer))
+    import_now(client, newer)
 
     older, page = preview_of(client, FEC)
-    response = client.post(apply_url(older))
+    response = import_now(client, older)  # the worker's engine refuses it
 
     assert "avant le dernier import" in page
-    assert response.status_code == 400
-    assert "avant le dernier import" in response.content.decode()
+    assert response.status_code == 302
+    result = client.get(response["Location"]).content.decode()
+    assert "avant le dernier import" in result
     older.refresh_from_db()
+    assert older.job_state == "failed" and "avant le dernier import" in older.job_message
     assert older.status == "preview" and older.applied_at is None
 
 
 def test_a_dossier_paid_by_the_file_is_closed_and_linked_from_the_result(client, team):
     client.force_login(team.manager)
     first, _ = preview_of(client, FEC)
-    client.post(apply_url(first))
+    import_now(client, first)
     receivable = Receivable.objects.get(reference="F2026-001")
     dossier = a_dossier(receivable.customer, receivables=[receivable])
 
@@ -369,7 +381,7 @@ def test_a_dossier_paid_by_the_file_is_closed_and_linked_from_the_result(client,
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.OPEN
 
-    client.post(apply_url(second))
+    import_now(client, second)
 
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.CLOSED and dossier.resolution.label == "Payé"
@@ -384,21 +396,23 @@ def test_a_dossier_paid_by_the_file_is_closed_and_linked_from_the_result(client,
 def test_reimporting_the_same_file_says_so_and_changes_nothing(client, team):
     client.force_login(team.manager)
     first, _ = preview_of(client, FEC)
-    client.post(apply_url(first))
+    import_now(client, first)
 
     second, page = preview_of(client, FEC)
 
     assert "Ce fichier a déjà été importé le" in page
     assert figure(page, "Échéances créées") == "0"
-    response = client.post(apply_url(second), follow=True)
-    assert "Ce fichier avait déjà été importé le" in response.content.decode()
+    response = import_now(client, second)
+    assert (
+        "Ce fichier avait déjà été importé le" in client.get(response["Location"]).content.decode()
+    )
     assert Receivable.objects.count() == 2
 
 
 def test_after_an_import_the_overdue_echeances_nobody_follows_are_one_click_away(client, team):
     client.force_login(team.manager)
     record, _ = preview_of(client, FEC)
-    client.post(apply_url(record))
+    import_now(client, record)
     result = reverse("import_preview", args=[record.pk])
 
     page = client.get(result).content.decode()
@@ -426,6 +440,7 @@ def test_importing_through_the_page_is_journaled_once_for_the_company(client, te
 
     client.post(apply_url(record))
     client.post(apply_url(record))  # the double click
+    assert run_queued_jobs() == 1
 
     entry = JournalEntry.objects.get(action="accounting_file_imported")
     record.refresh_from_db()
@@ -437,7 +452,7 @@ def test_importing_through_the_page_is_journaled_once_for_the_company(client, te
     assert entry.at == record.applied_at
 
     again, _ = preview_of(client, FEC)
-    client.post(apply_url(again))  # the same file: nothing changes, nothing journaled
+    import_now(client, again)  # the same file: nothing changes, nothing journaled
 
     assert AccountingImport.objects.filter(status="applied").count() == 2
     assert JournalEntry.objects.filter(action="accounting_file_imported").count() == 1
@@ -449,25 +464,25 @@ def test_a_file_previewed_and_never_imported_goes_after_a_day_with_its_file(
     client.force_login(team.manager)
     stale, _ = preview_of(client, FEC)
     imported, _ = preview_of(client, PAID_FEC)
-    client.post(apply_url(imported))
+    import_now(client, imported)
     running, _ = preview_of(client, FEC.replace(b"Ventes", b"VENTES"))
     yesterday = timezone.now() - STALE_AGE
     AccountingImport.objects.update(created_at=yesterday)
     AccountingImport.objects.filter(pk=running.pk).update(applied_at=timezone.now())
-    stale_file = Path(stale.file.path)
+    storage, stale_name = stale.file.storage, stale.file.name  # the database, or a bucket
 
     with django_capture_on_commit_callbacks(execute=True):
         fresh, page = preview_of(client, FEC)  # the very same file as the stale one
 
     assert not AccountingImport.objects.filter(pk=stale.pk).exists()
-    assert not stale_file.exists()
+    assert not storage.exists(stale_name)
     assert set(AccountingImport.objects.values_list("pk", flat=True)) == {
         imported.pk,
         running.pk,
         fresh.pk,
     }
     for kept in (imported, running, fresh):
-        assert Path(kept.file.path).exists()
+        assert storage.exists(kept.file.name)
     assert fresh.file.name != stale.file.name and fresh.file.read() == FEC
     assert "avant le dernier import" in page  # the dry run read the fresh file
 
@@ -483,8 +498,9 @@ def test_a_stored_file_gone_is_said_and_nothing_is_imported(client, team):
     assert "Le fichier déposé est introuvable : déposez-le de nouveau." in page
     assert response.status_code == 400
     assert "Le fichier déposé est introuvable" in response.content.decode()
+    assert queued_jobs() == 0  # said at once: nothing queued
     record.refresh_from_db()
-    assert (record.status, record.applied_at) == ("preview", None)  # the claim let go
+    assert (record.status, record.applied_at) == ("preview", None)  # nothing claimed
     assert Receivable.objects.count() == 0
 
 
@@ -542,7 +558,7 @@ def test_importer_creates_the_new_customers_as_the_manager_set_them(client, team
         "DIVERS": {"excluded": ""},  # chased after all
     }
 
-    response = client.post(apply_url(record), choices_post(listed_codes(page), changes))
+    response = import_now(client, record, choices_post(listed_codes(page), changes))
 
     assert response.status_code == 302, response.content.decode()
     created = {
@@ -566,7 +582,7 @@ def test_the_kind_given_to_the_customers_left_to_check(client, team):
     client.force_login(team.manager)
     record, page = preview_of(client, BOOKS, name="fec_real_books.txt")
 
-    client.post(apply_url(record), choices_post(listed_codes(page), {}, unchecked_kind="b2b"))
+    import_now(client, record, choices_post(listed_codes(page), {}, unchecked_kind="b2b"))
 
     assert Customer.objects.get(code="CLI002").kind == "b2b"
 
@@ -577,6 +593,7 @@ def test_a_wrong_choice_is_shown_on_the_preview_and_nothing_is_imported(client, 
     wrong = {"CLI001": {"payment_terms_days": "400"}}
 
     response = client.post(apply_url(record), choices_post(listed_codes(page), wrong))
+    assert queued_jobs() == 0
 
     assert response.status_code == 400
     assert "inférieure ou égale à 365" in response.content.decode()
@@ -608,7 +625,7 @@ CUSTOMERS_FILE = (
 def test_the_customers_file_sets_kinds_and_terms_in_bulk(client, team):
     client.force_login(team.manager)
     record, _ = preview_of(client, FEC)
-    client.post(apply_url(record))  # C001 and C002, created by the accounting import
+    import_now(client, record)  # C001 and C002, created by the accounting import
 
     response = client.post(
         reverse("import_customers"),

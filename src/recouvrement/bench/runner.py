@@ -28,6 +28,11 @@ def _timed(call: Callable[[], object]) -> tuple[float, object]:
 
 def run(size: int, only: str | None) -> Iterator[dict]:
     engine = connection.vendor
+    if only == "serve":  # on its own: `serve --workers N` in child processes, over HTTP
+        from recouvrement.bench import serve
+
+        yield from serve.run(engine, size, TODAY)
+        return
     if only == "import":  # on its own: a FEC of `size` lines into an empty company
         yield from imports.run(engine, size, TODAY)
         return

@@ -23,6 +23,7 @@ from recouvrement.cli import (
     setup,
     tokens,
     tools,
+    worker,
 )
 from recouvrement.cli.base import CommandError
 
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         reports,
         evidence,
         priority,
+        worker,
     ):
         group.register(commands)
     return parser

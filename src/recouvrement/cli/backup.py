@@ -59,8 +59,8 @@ def cmd_backup(args: argparse.Namespace) -> dict:
     if summary.missing:
         shown = ", ".join(summary.missing[:5]) + ("…" if len(summary.missing) > 5 else "")
         print(
-            f"Attention : {len(summary.missing)} document(s) attaché(s) manquent sur le disque "
-            f"({shown}) ; lancez « recouvrement verify »."
+            f"Attention : {len(summary.missing)} document(s) manquent dans le stockage des "
+            f"documents ({shown}) ; lancez « recouvrement verify »."
         )
     return summary.as_json()
 
@@ -78,7 +78,7 @@ def cmd_restore(args: argparse.Namespace) -> dict:
     print(
         f"Sauvegarde du {summary.manifest.get('created_at')} restaurée dans {summary.database} "
         f"— {result['rows']} ligne(s), {summary.documents} document(s) dans "
-        f"{summary.data_dir / 'documents'}, en {summary.seconds:.1f} s."
+        f"{summary.documents_place}, en {summary.seconds:.1f} s."
     )
     if not summary.verified:
         if args.json:

@@ -21,14 +21,20 @@ def setup(database_url: str | None = None) -> None:
         os.environ["RECOUVREMENT_DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recouvrement.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as error:  # a setting read from the environment is wrong
+        raise CommandError(str(error)) from None
 
 
 def migrate() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
+    # The shared cache's table (settings CACHES: every process and machine sees one cache).
+    call_command("createcachetable", verbosity=0)
 
 
 def today() -> date:

@@ -7,7 +7,7 @@ import tempfile
 
 from recouvrement.cli.base import CommandError, migrate, setup
 
-BENCHES = ("worklist", "pages", "prepare", "letters", "import", "export")
+BENCHES = ("worklist", "pages", "prepare", "letters", "import", "export", "serve")
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -82,6 +82,7 @@ ACTION_LABELS = {
     "priorities_refreshed": "Priorités suggérées recalculées",
     "priority_weights_changed": "Poids de la priorité suggérée",
     "evidence_pack_built": "Dossier de preuve préparé",
+    "daily_run": "Préparation quotidienne",  # `services.daily_run` (recouvrement worker)
     # Written by `services.logins` (its own constants).
     "login_succeeded": "Connexion",
     "login_failed": "Connexion refusée",

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import BinaryIO
 
 from recouvrement.domain.text import CONTROL_CHARACTERS
-from recouvrement.imports.encoding import bounded_lines, first_line, open_text
+from recouvrement.imports.encoding import Progress, bounded_lines, first_line, open_text
 from recouvrement.imports.fields import (
     FieldValueError,
     FileFormatError,
@@ -66,9 +66,10 @@ class OpenItem:
 
 
 def read_open_items_csv(
-    stream: BinaryIO, mapping: CsvMapping | None = None
+    stream: BinaryIO, mapping: CsvMapping | None = None, progress: Progress | None = None
 ) -> Iterator[OpenItem | LineError]:
-    """Read the header now (a missing column raises `FileFormatError`), then yield row by row."""
+    """Read the header now (a missing column raises `FileFormatError`), then yield row by row
+    (`progress`: told the lines read, every `encoding.PROGRESS_EVERY`)."""
     mapping = mapping or CsvMapping()
     text, _encoding = open_text(stream, newline="")
     header_line = first_line(text)
@@ -91,7 +92,9 @@ def read_open_items_csv(
             f"(colonnes lues : {columns_read(header)}).",
             "csv_missing_column",
         )
-    return _rows(csv.reader(bounded_lines(text, 2), delimiter=delimiter), columns, mapping)
+    return _rows(
+        csv.reader(bounded_lines(text, 2, progress), delimiter=delimiter), columns, mapping
+    )
 
 
 def _rows(

@@ -2,7 +2,7 @@
 
 import codecs
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from recouvrement.imports.fields import FileFormatError
@@ -13,6 +13,8 @@ SAMPLE_SIZE = 64 * 1024
 MAX_LINE_CHARS = 64 * 1024
 FALLBACK_ENCODING = "iso-8859-15"
 _FALLBACK_HANDLER = "recouvrement.imports.latin9"
+PROGRESS_EVERY = 10_000  # lines between two calls of a reader's `progress`
+Progress = Callable[[int], None]  # told the count of lines read so far
 
 
 def _decode_as_latin9(error: UnicodeError) -> tuple[str, int]:
@@ -68,9 +70,12 @@ def open_text(stream: BinaryIO, newline: str | None = None) -> tuple[io.TextIOWr
     return io.TextIOWrapper(buffered, encoding=encoding, errors=errors, newline=newline), encoding
 
 
-def bounded_lines(text: io.TextIOBase, first_number: int = 1) -> Iterator[str]:
+def bounded_lines(
+    text: io.TextIOBase, first_number: int = 1, progress: Progress | None = None
+) -> Iterator[str]:
     """The lines of `text`, numbered from `first_number`; a line over MAX_LINE_CHARS raises
-    FileFormatError (French, naming the line and the rule) after reading that much only."""
+    FileFormatError (French, naming the line and the rule) after reading that much only.
+    `progress`: told the count of lines read every PROGRESS_EVERY lines."""
     number = first_number
     while line := text.readline(MAX_LINE_CHARS + 1):
         if len(line) > MAX_LINE_CHARS and not line.endswith(("\n", "\r")):
@@ -83,6 +88,8 @@ def bounded_lines(text: io.TextIOBase, first_number: int = 1) -> Iterator[str]:
             )
         yield line
         number += 1
+        if progress is not None and not (number - first_number) % PROGRESS_EVERY:
+            progress(number - first_number)
 
 
 def first_line(text: io.TextIOBase) -> str:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import BinaryIO
 
 from recouvrement.domain.text import CONTROL_CHARACTERS
-from recouvrement.imports.encoding import bounded_lines, first_line, open_text
+from recouvrement.imports.encoding import Progress, bounded_lines, first_line, open_text
 from recouvrement.imports.fields import (
     ZERO,
     FieldValueError,
@@ -90,10 +90,17 @@ class FecLine:
 class FecReader:
     """Iterate a FEC: yields `FecLine` or `LineError`; the header is read when it is built."""
 
-    def __init__(self, stream: BinaryIO, accounts: tuple[str, ...] | None = None) -> None:
+    def __init__(
+        self,
+        stream: BinaryIO,
+        accounts: tuple[str, ...] | None = None,
+        progress: Progress | None = None,
+    ) -> None:
         """`accounts`: yield only the lines of accounts starting so; the others are checked
         (column count, date, amounts) and counted in `other_lines`, their dates in
-        `first_other_date` and `last_other_date`."""
+        `first_other_date` and `last_other_date`. `progress`: told the lines read, every
+        `encoding.PROGRESS_EVERY`."""
+        self._progress = progress
         self._text, self.encoding = open_text(stream)
         self._accounts = accounts
         self.other_lines = 0
@@ -137,7 +144,7 @@ class FecReader:
     def _parse_all(self) -> Iterator[FecLine | LineError]:
         separator, expected = self.separator, self.column_count
         account = self._positions["CompteNum"]
-        for raw in bounded_lines(self._text, first_number=2):
+        for raw in bounded_lines(self._text, first_number=2, progress=self._progress):
             self._line_number += 1
             line = raw.rstrip("\r\n")
             if not line.strip():
@@ -263,8 +270,10 @@ def _amount(text: str, field: str) -> Decimal:
         raise
 
 
-def read_fec(stream: BinaryIO, accounts: tuple[str, ...] | None = None) -> FecReader:
+def read_fec(
+    stream: BinaryIO, accounts: tuple[str, ...] | None = None, progress: Progress | None = None
+) -> FecReader:
     """Open a FEC from a binary stream; raises `FileFormatError` if a required column is missing.
 
     With `accounts` (prefixes), only those accounts' lines come out as `FecLine`s."""
-    return FecReader(stream, accounts)
+    return FecReader(stream, accounts, progress)

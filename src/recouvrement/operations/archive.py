@@ -2,9 +2,10 @@
 
 One tar file, gzip-compressed when named `.tar.gz` or `.tgz`: the database (`database.sqlite3`,
 a copy taken with SQLite's online backup, or `database.pgdump`, PostgreSQL's `pg_dump -Fc`),
-the documents (`documents/…`, the data folder's `documents` as it is on disk) and
-`manifest.json`: format, versions, engine, date, rows per table and the SHA-256 and size of
-every other file of the archive.
+the documents when they are kept in a folder or a bucket (`documents/<name>`, read through
+the storage; with the database storage they are in the database) and `manifest.json`:
+format, versions, engine, date, rows per table, the storage (`database`, `file`, `s3`), the
+documents counted and missing, and the SHA-256 and size of every other file of the archive.
 """
 
 import hashlib
@@ -14,6 +15,7 @@ import os
 import shutil
 import subprocess
 import tarfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -77,6 +79,22 @@ def add_file(tar: tarfile.TarFile, path: Path, name: str) -> dict:
         info = tarfile.TarInfo(name)
         info.size = status.st_size
         info.mtime = int(status.st_mtime)
+        info.mode = 0o600
+        hashing = _Hashing(stream)
+        tar.addfile(info, hashing)
+    return {"sha256": hashing.digest.hexdigest(), "size": info.size}
+
+
+def add_stored(tar: tarfile.TarFile, storage, name: str, member: str) -> dict:
+    """Add one file read through a Django storage; its SHA-256 and size."""
+    with storage.open(name, "rb") as stream:
+        info = tarfile.TarInfo(member)
+        size = getattr(stream, "size", None)
+        info.size = storage.size(name) if size is None else size
+        try:
+            info.mtime = int(storage.get_modified_time(name).timestamp())
+        except (NotImplementedError, OSError):
+            info.mtime = int(time.time())
         info.mode = 0o600
         hashing = _Hashing(stream)
         tar.addfile(info, hashing)

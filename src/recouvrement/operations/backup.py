@@ -3,10 +3,14 @@ documents and a manifest (counts, SHA-256 of every file).
 
 The database is copied first, in one consistent snapshot taken while the app keeps working
 (SQLite's online backup API; PostgreSQL: `pg_dump` inside an exported snapshot, the counts
-read in the same snapshot). The documents are copied after: a document is written to disk
-before its row commits and is never changed nor deleted, so every document the snapshot names
-is there. The archive is written to a temporary file beside the target, fsynced and renamed:
-never half an archive under the final name; it is readable by its owner only (0600).
+read in the same snapshot). With the database storage (issue 16 §1, the default) the
+documents are in that snapshot. With a folder or a bucket (RECOUVREMENT_STORAGE_URL), every
+file the snapshot names (attached documents, accounting files) is read after, through the
+storage, into `documents/<name>`: a file is stored before its row commits and is never
+changed, so every file the snapshot names is there (one removed meanwhile, an import preview,
+is counted missing). The archive is written to a temporary file beside the target, fsynced
+and renamed: never half an archive under the final name; it is readable by its owner only
+(0600).
 """
 
 import importlib.metadata
@@ -21,6 +25,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from django.core.exceptions import SuspiciousFileOperation
+
 from recouvrement.operations.archive import (
     DATABASE_MEMBERS,
     DOCUMENTS,
@@ -30,9 +36,11 @@ from recouvrement.operations.archive import (
     BackupError,
     add_bytes,
     add_file,
+    add_stored,
     manifest_bytes,
     pg_tool,
     run_pg,
+    safe_member,
     writing_mode,
 )
 from recouvrement.operations.files import durable_file, target_problem
@@ -45,7 +53,8 @@ class Snapshot:
     path: Path
     tables: dict[str, int]
     journal_heads: list[dict] | None
-    referenced: list[str]  # the attached documents' files it names
+    referenced: list[str]  # the stored files it names (attached documents, accounting files)
+    stored: set[str]  # the names in its StoredFile table (the database storage)
 
 
 @dataclass(frozen=True)
@@ -54,9 +63,10 @@ class BackupSummary:
     engine: str
     tables: dict[str, int]
     documents: int
-    missing: list[str]  # attached documents named by the database but absent from the disk
+    missing: list[str]  # files named by the database but absent from the storage
     size: int
     seconds: float
+    storage: str = "database"  # where the documents are: database, file or s3
 
     @property
     def rows(self) -> int:
@@ -70,6 +80,7 @@ class BackupSummary:
             "rows": self.rows,
             "documents": self.documents,
             "missing_documents": self.missing,
+            "storage": self.storage,
             "bytes": self.size,
             "seconds": round(self.seconds, 2),
         }
@@ -78,15 +89,20 @@ class BackupSummary:
 def create_backup(out: Path) -> BackupSummary:
     """Write the archive `out` of the configured database (Django is set up)."""
     from django.conf import settings
+    from django.core.files.storage import default_storage
     from django.db import connection
+
+    from recouvrement.db.storage import storage_kind
 
     if problem := target_problem(out):
         raise BackupError(problem)
-    documents_root = Path(settings.MEDIA_ROOT).resolve()
-    if out.resolve().is_relative_to(documents_root):
-        raise BackupError(
-            f"Écrivez la sauvegarde hors du dossier des documents « {documents_root} »."
-        )
+    storage = storage_kind(settings.STORAGES["default"])
+    if storage == "file":
+        documents_root = Path(default_storage.location).resolve()
+        if out.resolve().is_relative_to(documents_root):
+            raise BackupError(
+                f"Écrivez la sauvegarde hors du dossier des documents « {documents_root} »."
+            )
     engine = connection.vendor
     if engine not in DATABASE_MEMBERS:
         raise BackupError(f"Base {engine} : seules SQLite et PostgreSQL sont sauvegardées.")
@@ -98,11 +114,11 @@ def create_backup(out: Path) -> BackupSummary:
         files: dict[str, dict] = {}
         with durable_file(out) as stream, tarfile.open(fileobj=stream, **_mode(out)) as tar:
             files[DATABASE_MEMBERS[engine]] = add_file(tar, snapshot.path, DATABASE_MEMBERS[engine])
-            for path, name in _documents(documents_root):
-                try:
-                    files[name] = add_file(tar, path, name)
-                except FileNotFoundError:  # an import preview removed meanwhile
-                    continue
+            if storage == "database":
+                missing = [name for name in snapshot.referenced if name not in snapshot.stored]
+            else:
+                _add_documents(tar, files, default_storage)
+                missing = [n for n in snapshot.referenced if f"{DOCUMENTS}/{n}" not in files]
             manifest = {
                 "format": FORMAT,
                 "application": "recouvrement",
@@ -111,16 +127,19 @@ def create_backup(out: Path) -> BackupSummary:
                 "created_at": taken_at.isoformat(timespec="seconds"),
                 "tables": snapshot.tables,
                 "journal_heads": snapshot.journal_heads,
+                "storage": storage,
+                "documents": len(snapshot.stored) if storage == "database" else len(files) - 1,
+                "missing_documents": missing,
                 "files": files,
             }
             add_bytes(tar, MANIFEST, manifest_bytes(manifest), taken_at.timestamp())
-    missing = [name for name in snapshot.referenced if f"{DOCUMENTS}/{name}" not in files]
     return BackupSummary(
         out=out,
         engine=engine,
         tables=snapshot.tables,
-        documents=len(files) - 1,
+        documents=manifest["documents"],
         missing=missing,
+        storage=storage,
         size=out.stat().st_size,
         seconds=time.perf_counter() - started,
     )
@@ -139,16 +158,29 @@ def _version() -> str:
         return "inconnue"
 
 
-def _documents(root: Path) -> Iterator[tuple[Path, str]]:
-    """Every file under the documents folder, with its name in the archive, sorted."""
-    if not root.is_dir():
+def _add_documents(tar: tarfile.TarFile, files: dict, storage) -> None:
+    """Every file of the folder or the bucket, read through the storage into
+    `documents/<name>`, sorted (a file removed meanwhile, an import preview, is left out)."""
+    for name in _stored_names(storage, ""):
+        member = f"{DOCUMENTS}/{name}"
+        if not safe_member(member):
+            continue
+        try:
+            files[member] = add_stored(tar, storage, name, member)
+        except (FileNotFoundError, SuspiciousFileOperation):
+            continue
+
+
+def _stored_names(storage, folder: str) -> Iterator[str]:
+    try:
+        folders, names = storage.listdir(folder)
+    except FileNotFoundError:  # no folder yet: no document
         return
-    for folder, subfolders, names in os.walk(root):
-        subfolders.sort()
-        for name in sorted(names):
-            path = Path(folder) / name
-            if path.is_file() and not path.is_symlink():
-                yield path, f"{DOCUMENTS}/{path.relative_to(root).as_posix()}"
+    prefix = f"{folder}/" if folder else ""
+    for name in sorted(names):
+        yield f"{prefix}{name}"
+    for sub in sorted(folders):
+        yield from _stored_names(storage, f"{prefix}{sub}")
 
 
 class _Reader:
@@ -166,8 +198,9 @@ class _Reader:
 
 def _describe(
     query: "_Reader", tables: list[str]
-) -> tuple[dict[str, int], list[dict] | None, list]:
-    """Rows per table, the journal heads (if the chain keeps them) and the documents' files."""
+) -> tuple[dict[str, int], list[dict] | None, list, set]:
+    """Rows per table, the journal heads (if the chain keeps them), the files the rows name
+    and those the database storage holds."""
     from django.apps import apps
 
     counts = {table: query(f'SELECT COUNT(*) FROM "{table}"')[0][0] for table in sorted(tables)}
@@ -179,11 +212,16 @@ def _describe(
     if head_table in counts:
         rows = query(f'SELECT * FROM "{head_table}"')
         heads = [dict(zip(query.columns, row, strict=True)) for row in rows]
-    document_table = apps.get_model("recouvrement", "AttachedDocument")._meta.db_table
-    referenced = []
-    if document_table in counts:
-        referenced = [row[0] for row in query(f'SELECT file FROM "{document_table}"') if row[0]]
-    return counts, heads, referenced
+    referenced: set[str] = set()
+    for model in ("AttachedDocument", "AccountingImport"):
+        table = apps.get_model("recouvrement", model)._meta.db_table
+        if table in counts:
+            referenced.update(row[0] for row in query(f'SELECT file FROM "{table}"') if row[0])
+    stored_table = apps.get_model("recouvrement", "StoredFile")._meta.db_table
+    stored = set()
+    if stored_table in counts:
+        stored = {row[0] for row in query(f'SELECT name FROM "{stored_table}"')}
+    return counts, heads, sorted(referenced), stored
 
 
 def _sqlite_snapshot(path: Path) -> Snapshot:
@@ -202,9 +240,9 @@ def _sqlite_snapshot(path: Path) -> Snapshot:
             for row in reader("SELECT name FROM sqlite_master WHERE type = 'table'")
             if not row[0].startswith("sqlite_")
         ]
-        counts, heads, referenced = _describe(reader, tables)
+        counts, heads, referenced, stored = _describe(reader, tables)
     os.chmod(path, 0o600)
-    return Snapshot(path, counts, heads, referenced)
+    return Snapshot(path, counts, heads, referenced, stored)
 
 
 @contextmanager
@@ -237,9 +275,9 @@ def _postgresql_snapshot(path: Path) -> Snapshot:
                 "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
             )
         ]
-        counts, heads, referenced = _describe(reader, tables)
+        counts, heads, referenced, stored = _describe(reader, tables)
     os.chmod(path, 0o600)
-    return Snapshot(path, counts, heads, referenced)
+    return Snapshot(path, counts, heads, referenced, stored)
 
 
 def engine_label(engine: str) -> str:

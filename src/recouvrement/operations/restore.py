@@ -1,9 +1,15 @@
 """`recouvrement restore FILE --db TARGET` (O5): a backup into an empty database, checked.
 
 Nothing is written before every file of the archive matches the SHA-256 of its manifest and
-the target is known to be empty. The documents go to the target's data folder (0700 folders,
-0600 files), then the database (SQLite: its file, 0600; PostgreSQL: `pg_restore` in one
-transaction); last, `recouvrement verify` runs on the restored database in a child process.
+the target is known to be empty. The documents of the archive (`documents/…`: a backup taken
+with a folder or a bucket as storage) go to the storage configured for the restored
+installation (RECOUVREMENT_STORAGE_URL, read as settings.py reads it): into its folder (0700
+folders, 0600 files; `file:` alone or a database storage: the data folder's `documents`) before
+the database (SQLite: its file, 0600; PostgreSQL: `pg_restore` in one transaction); into the
+database or the bucket after it, by a child process of the restored installation, which also
+copies the documents of a backup taken with the database storage into a folder or a bucket
+(they stay in the database too). Last, `recouvrement verify` runs on the restored database in
+a child process.
 """
 
 import json
@@ -16,6 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from recouvrement.db.storage import storage_kind
 from recouvrement.operations.archive import (
     DATABASE_MEMBERS,
     DOCUMENTS,
@@ -33,6 +40,7 @@ from recouvrement.operations.archive import (
 from recouvrement.operations.files import durable_file, fsync_folder, owner_only_folder
 
 NOTHING_DONE = "Rien n'a été restauré."
+PLACING_FAILED = 3  # the exit status of the child process that puts the documents in storage
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,8 @@ class RestoreSummary:
     data_dir: Path
     manifest: dict
     documents: int
+    storage: str  # where the documents are now: database, file or s3
+    documents_place: str  # the same, in French
     verified: bool
     verify: dict
     seconds: float  # the restore, then `verify`
@@ -56,6 +66,7 @@ class RestoreSummary:
             "tables": len(tables),
             "rows": sum(tables.values()),
             "documents": self.documents,
+            "storage": self.storage,
             "verified": self.verified,
             "verify": self.verify,
             "seconds": round(self.seconds, 2),
@@ -77,17 +88,30 @@ def restore_backup(archive: Path, target: str, data_dir: str | None = None) -> R
             f"restaure dans une base {ENGINES.get(manifest['engine'])}, pas "
             f"{ENGINES[database.engine]}. {NOTHING_DONE}"
         )
-    documents = data / DOCUMENTS
-    present = _check_documents(manifest, documents)
-    owner_only_folder(documents)
-    written = _restore(archive, manifest, database, data, present)
-    verifying = time.perf_counter()
-    verified, report = _verify(database, data)
+    storage = _target_storage(data)
+    folder = Path(storage["OPTIONS"]["location"]) if storage_kind(storage) == "file" else None
+    present = _check_documents(manifest, folder) if folder else set()
+    if folder:
+        owner_only_folder(folder)
+    from_database = manifest.get("storage") == "database"
+    copy_rows = from_database and storage_kind(storage) != "database"
+    staging = database.path.parent if database.path else data
+    owner_only_folder(staging)
+    with tempfile.TemporaryDirectory(dir=staging, prefix=".recouvrement-restauration-") as work:
+        staged = Path(work) / DOCUMENTS
+        written = _restore(archive, manifest, database, Path(work), present, folder or staged)
+        if from_database:  # the documents came with the database
+            written = manifest.get("documents", 0)
+        verifying = time.perf_counter()
+        place = (folder is None and staged.is_dir()) or copy_rows
+        verified, report = _verify(database, data, place, staged if staged.is_dir() else None)
     return RestoreSummary(
         database=database,
         data_dir=data,
         manifest=manifest,
         documents=written,
+        storage=storage_kind(storage),
+        documents_place=_place_label(storage),
         verified=verified,
         verify=report,
         seconds=time.perf_counter() - started,
@@ -203,6 +227,27 @@ def _checked_manifest(archive: Path) -> dict:
     return manifest
 
 
+def _target_storage(data: Path) -> dict:
+    """STORAGES["default"] of the restored installation (its environment, its data folder)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from recouvrement.db.storage import storage_from_url
+
+    try:
+        return storage_from_url(os.environ.get("RECOUVREMENT_STORAGE_URL"), data / DOCUMENTS)
+    except ImproperlyConfigured as error:
+        raise BackupError(f"{error} {NOTHING_DONE}") from error
+
+
+def _place_label(storage: dict) -> str:
+    kind, options = storage_kind(storage), storage.get("OPTIONS", {})
+    if kind == "file":
+        return str(options["location"])
+    if kind == "s3":
+        return f"le bucket S3 « {options['bucket_name']} »"
+    return "la base"
+
+
 def _document_path(documents: Path, name: str) -> Path:
     return documents.joinpath(*name.split("/")[1:])
 
@@ -226,53 +271,71 @@ def _check_documents(manifest: dict, documents: Path) -> set[str]:
     return present
 
 
-def _restore(archive: Path, manifest: dict, database: Database, data: Path, present: set) -> int:
-    """Second reading: documents into their folder, then the database; each file is checked
-    again as it is written. Returns the number of documents written."""
+def _restore(
+    archive: Path, manifest: dict, database: Database, work: Path, present: set, documents: Path
+) -> int:
+    """Second reading: documents into their folder (the storage's, else staged in `work` for
+    the child process), then the database; each file is checked again as it is written.
+    Returns the number of documents written."""
     database_member = DATABASE_MEMBERS[database.engine]
     files = manifest["files"]
-    staging = database.path.parent if database.path else data
     written = 0
-    with tempfile.TemporaryDirectory(dir=staging, prefix=".recouvrement-restauration-") as work:
-        staged = Path(work) / database_member
-        for name, stream in members(archive):
-            if name == MANIFEST or name in present:
-                continue
-            target = staged if name == database_member else _document_path(data / DOCUMENTS, name)
-            owner_only_folder(target.parent)
-            with durable_file(target) as out:
-                if copy_hashing(stream, out) != (files[name]["sha256"], files[name]["size"]):
-                    raise BackupError(f"« {name} » a changé pendant la restauration.")
-            written += name != database_member
-        if database.path is not None:
-            _check_empty(database)  # still empty: nobody created it meanwhile
-            os.replace(staged, database.path)
-            fsync_folder(database.path.parent)
-        else:
-            command = [pg_tool("pg_restore"), "--no-owner", "--no-privileges"]
-            command += ["--single-transaction", "--exit-on-error"]
-            run_pg(
-                [*command, f"--dbname={database.config['NAME']}", str(staged)],
-                database.config,
-                "pg_restore",
-            )
+    staged = work / database_member
+    for name, stream in members(archive):
+        if name == MANIFEST or name in present:
+            continue
+        target = staged if name == database_member else _document_path(documents, name)
+        owner_only_folder(target.parent)
+        with durable_file(target) as out:
+            if copy_hashing(stream, out) != (files[name]["sha256"], files[name]["size"]):
+                raise BackupError(f"« {name} » a changé pendant la restauration.")
+        written += name != database_member
+    if database.path is not None:
+        _check_empty(database)  # still empty: nobody created it meanwhile
+        os.replace(staged, database.path)
+        fsync_folder(database.path.parent)
+    else:
+        command = [pg_tool("pg_restore"), "--no-owner", "--no-privileges"]
+        command += ["--single-transaction", "--exit-on-error"]
+        run_pg(
+            [*command, f"--dbname={database.config['NAME']}", str(staged)],
+            database.config,
+            "pg_restore",
+        )
     return written
 
 
-def _verify(database: Database, data: Path) -> tuple[bool, dict]:
-    """`recouvrement verify --json` on the restored database, in a child process."""
-    environment = {
+def _environment(database: Database, data: Path) -> dict[str, str]:
+    return {
         **os.environ,
         "RECOUVREMENT_DATABASE_URL": database.url,
         "RECOUVREMENT_DATA_DIR": str(data),
     }
+
+
+def _verify(
+    database: Database, data: Path, place: bool = False, staged: Path | None = None
+) -> tuple[bool, dict]:
+    """`recouvrement verify --json` on the restored database, in a child process, which
+    first (`place`) puts the documents in its storage (`place_documents`)."""
+    command = [sys.executable, "-m", "recouvrement.cli", "verify", "--json"]
+    if place:
+        command = [
+            sys.executable,
+            "-c",
+            "import sys\nfrom recouvrement.operations.restore import place_documents\n"
+            f"place_documents({str(staged) if staged else None!r})\n"
+            "from recouvrement.cli import main\nsys.exit(main(['verify', '--json']))\n",
+        ]
     result = subprocess.run(
-        [sys.executable, "-m", "recouvrement.cli", "verify", "--json"],
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
+        command, env=_environment(database, data), capture_output=True, text=True, check=False
     )
+    if result.returncode == PLACING_FAILED:
+        detail = result.stderr.strip().splitlines()[-1:] or [f"code {result.returncode}"]
+        raise BackupError(
+            f"La base est restaurée, mais les documents n'ont pas pu être rangés dans le "
+            f"stockage : {detail[0]}"
+        )
     report: dict = {}
     lines = result.stdout.strip().splitlines()
     if lines:
@@ -286,3 +349,43 @@ def _verify(database: Database, data: Path) -> tuple[bool, dict]:
             problems = ["« recouvrement verify » n'existe pas dans cette version."]
         report = {"ok": False, "problems": [line.strip() for line in problems]}
     return result.returncode == 0 and report.get("ok", True) is not False, report
+
+
+def place_documents(staged: str | None) -> None:
+    """In the restored installation (Django set up): the files staged under `staged` into
+    its storage under their own names, then, when that storage is not the database, the
+    database storage's files (an old schema is migrated first: its documents come staged)."""
+    from recouvrement.cli.base import setup
+
+    setup()
+    try:
+        _place_documents(staged)
+    except Exception as error:  # noqa: BLE001 — said by the parent, which stops there
+        print(f"{type(error).__name__}: {error}", file=sys.stderr)
+        sys.exit(PLACING_FAILED)
+
+
+def _place_documents(staged: str | None) -> None:
+    from django.core.files import File
+    from django.core.files.storage import storages
+    from django.db import connection
+
+    from recouvrement.cli.base import migrate
+    from recouvrement.db.models import StoredFile
+    from recouvrement.db.storage import DatabaseStorage, put_exact
+
+    if StoredFile._meta.db_table not in connection.introspection.table_names():
+        migrate()
+    storage = storages["default"]
+    if staged:
+        root = Path(staged)
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                with path.open("rb") as stream:
+                    digest, _ = copy_hashing(stream)
+                    put_exact(storage, path.relative_to(root).as_posix(), File(stream), digest)
+    if not isinstance(storage, DatabaseStorage):
+        database = DatabaseStorage()
+        for name, digest in StoredFile.objects.order_by("pk").values_list("name", "sha256"):
+            with database.open(name) as stream:
+                put_exact(storage, name, stream, digest)

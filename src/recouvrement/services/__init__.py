@@ -10,6 +10,7 @@ from recouvrement.services.batch import PrepareSummary, prepare_due
 from recouvrement.services.companies import set_up_company
 from recouvrement.services.company_settings import CompanySettings, save_company_settings
 from recouvrement.services.customer_import import import_customers_file
+from recouvrement.services.daily_run import run_daily
 from recouvrement.services.disputes import open_dispute, resolve_dispute
 from recouvrement.services.dossier_changes import DossierChanges, update_dossier
 from recouvrement.services.dossiers import assign_dossier, close_dossier, open_dossier
@@ -20,6 +21,7 @@ from recouvrement.services.import_files import (
     save_csv_mapping,
     store_accounting_file,
 )
+from recouvrement.services.import_jobs import start_import
 from recouvrement.services.intervention_undo import reopen_intervention
 from recouvrement.services.interventions import (
     attach_document,
@@ -70,6 +72,7 @@ from recouvrement.services.worklist_actions import (
 
 __all__ = [
     "CompanySettings",
+    "run_daily",
     "DossierChanges",
     "OpeningSummary",
     "PrepareSummary",
@@ -102,6 +105,7 @@ __all__ = [
     "execute_selection",
     "import_customers_file",
     "import_stored_file",
+    "start_import",
     "mark_selection",
     "open_dossier",
     "open_overdue_dossiers",

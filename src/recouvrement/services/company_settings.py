@@ -1,11 +1,11 @@
 """« Structure › Société » (PRODUCT §9 O2): a manager sets the company's identity, the legal
 mentions its letters print, its bank details, logo, signatory, default payment terms, penalty
-rate, the minimum balance to chase and how old the last import may be (B12).
-One journal row names what changed."""
+rate, the minimum balance to chase, how old the last import may be (B12) and the hour of the
+daily run of `recouvrement worker` (issue 16 §3). One journal row names what changed."""
 
 import hashlib
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -52,6 +52,8 @@ FIELD_LABELS = {
     "claim_late_paid_penalties": "réclamer les pénalités des factures réglées en retard",
     "minimum_balance": "solde minimum à relancer",
     "max_import_age_days": "âge maximal du dernier import comptable",
+    "daily_run_at": "heure de la préparation quotidienne",
+    "daily_letters": "imprimer les courriers du jour dans un lot",
     "logo": "logo",
 }
 
@@ -81,6 +83,8 @@ class CompanySettings:
     claim_late_paid_penalties: bool = False
     minimum_balance: Decimal = Decimal("0")
     max_import_age_days: int = DEFAULT_MAX_IMPORT_AGE_DAYS
+    daily_run_at: time | None = None  # `recouvrement worker` prepares at this hour (§3)
+    daily_letters: bool = False
 
     @classmethod
     def of(cls, company: Company) -> "CompanySettings":
@@ -143,11 +147,21 @@ def _checked(company: Company, wanted: CompanySettings, today: date) -> dict:
     _days(values["default_payment_terms_days"], "délai de paiement par défaut", 0, MAX_TERMS)
     _days(values["payment_deadline_days"], "délai accordé par les courriers", 1, MAX_LETTER_DELAY)
     _days(values["max_import_age_days"], "délai depuis le dernier import", 0, MAX_IMPORT_AGE_DAYS)
+    if values["daily_run_at"] is not None:  # to the minute, as the page shows it
+        values["daily_run_at"] = values["daily_run_at"].replace(second=0, microsecond=0)
     rate = values["contractual_penalty_rate"]
     if rate is not None:
         rate = values["contractual_penalty_rate"] = rate.quantize(RATE_PLACES)
         if rate != company.contractual_penalty_rate:  # an agreed rate stays (the floor moves)
             check_contractual_rate(rate, LegalRate.table(), today)
+    return values
+
+
+def _snapshot(company: Company) -> dict:
+    """The settings as the journal keeps them (an hour as « 07:30 »)."""
+    values = snapshot(company, SETTINGS_FIELDS)
+    if values["daily_run_at"] is not None:
+        values["daily_run_at"] = values["daily_run_at"].strftime("%H:%M")
     return values
 
 
@@ -207,11 +221,11 @@ def save_company_settings(
     require_manager(user, company.pk, MAY_CHANGE)
     current = Company.objects.select_for_update().get(pk=company.pk)
     values = _checked(current, wanted, today)
-    before = snapshot(current, SETTINGS_FIELDS)
+    before = _snapshot(current)
     for name, value in values.items():
         setattr(current, name, value)
     current.full_clean(validate_unique=False, validate_constraints=False)
-    after = snapshot(current, SETTINGS_FIELDS)
+    after = _snapshot(current)
     at = timezone.now()
     old_logo, new_logo = _store_logo(current, logo, remove_logo, at)
     changed = [name for name in SETTINGS_FIELDS if before[name] != after[name]]

@@ -19,7 +19,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from recouvrement.db.models import AccountingImport, Company, SavedCsvMapping
@@ -32,6 +32,7 @@ from recouvrement.services.import_writer import CustomerChoices
 from recouvrement.services.imports import (
     MAY_IMPORT,
     ImportOptions,
+    ImportProgress,
     ImportReport,
     detect_format,
     file_digest,
@@ -175,8 +176,10 @@ def import_state(record: AccountingImport) -> str:
     """`APPLIED`; `RUNNING` while an « Importer » holds it; else `PREVIEW`."""
     if record.status == ImportStatus.APPLIED:
         return APPLIED
-    if record.applied_at is not None and record.applied_at >= timezone.now() - CLAIM_TIMEOUT:
-        return RUNNING
+    if record.applied_at is not None:
+        last_news = max(record.applied_at, record.job_progress_at or record.applied_at)
+        if last_news >= timezone.now() - CLAIM_TIMEOUT:  # the claim, or its job's progress
+            return RUNNING
     return PREVIEW
 
 
@@ -202,37 +205,70 @@ def import_stored_file(
     say (else as proposed). None when the row is taken (imported, or being imported by
     another click). Three transactions, not one: the claim is committed
     first, so that a second click sees it at once instead of waiting for the import; the
-    import; then, unless the file was applied, the claim is let go."""
-    if not _claim(company, user, record):
+    import; then, unless the file was applied, the claim is let go. The page runs it in the
+    background instead (`services.import_jobs`: the claim, then `apply_claimed_file`)."""
+    if not claim_stored_file(company, user, record):
         return None
     try:
-        options = _options(record)
-        if choices is not None:
-            options = dataclasses.replace(options, choices=choices)
-        with _opened(company, record) as stream:
-            return import_accounting_file(
-                company, stream, today=today, user=user, options=options, upload=record
-            )
+        return apply_claimed_file(company, user, record, today=today, choices=choices)
     finally:
-        _release(record)
+        release_claim(record)
+
+
+def apply_claimed_file(
+    company: Company,
+    user: AbstractBaseUser | None,
+    record: AccountingImport,
+    *,
+    today: date,
+    choices: CustomerChoices | None = None,
+    progress: ImportProgress | None = None,
+) -> ImportReport:
+    """The stored file of a row claimed by `claim_stored_file`, applied (the caller then lets
+    the claim go: `release_claim`). `progress`: see `services.imports.ImportProgress`."""
+    options = dataclasses.replace(_options(record), progress=progress)
+    if choices is not None:
+        options = dataclasses.replace(options, choices=choices)
+    with _opened(company, record) as stream:
+        return import_accounting_file(
+            company, stream, today=today, user=user, options=options, upload=record
+        )
 
 
 @use_case
-def _claim(company: Company, user: AbstractBaseUser | None, record: AccountingImport) -> bool:
+def claim_stored_file(
+    company: Company, user: AbstractBaseUser | None, record: AccountingImport
+) -> bool:
+    """Take the row for one « Importer » (manager only); False when it is taken: imported,
+    or held by a click whose claim, or whose job's last progress, is under CLAIM_TIMEOUT."""
     require_manager(user, company.pk, MAY_IMPORT)
     if record.company_id != company.pk:
         raise FOREIGN
     now = timezone.now()
-    free = Q(applied_at__isnull=True) | Q(applied_at__lt=now - CLAIM_TIMEOUT)
+    stale = now - CLAIM_TIMEOUT
+    free = Q(applied_at__isnull=True) | (
+        Q(applied_at__lt=stale) & (Q(job_progress_at__isnull=True) | Q(job_progress_at__lt=stale))
+    )
     rows = AccountingImport.objects.filter(pk=record.pk, status=ImportStatus.PREVIEW)
     return rows.filter(free).update(applied_at=now) == 1
 
 
+def stored_file_present(record: AccountingImport) -> bool:
+    return bool(record.file.name) and record.file.storage.exists(record.file.name)
+
+
 @use_case
-def _release(record: AccountingImport) -> None:
-    """The row back to « Aperçu » unless the file was applied (then it is left as it is)."""
-    rows = AccountingImport.objects.filter(pk=record.pk, status=ImportStatus.PREVIEW)
-    if rows.update(applied_at=None):
+def release_claim(
+    record: AccountingImport, outcome: dict | None = None, *, job_id: str = ""
+) -> None:
+    """The row back to « Aperçu » unless the file was applied (then it is left as it is), and
+    in the same statement `outcome` (a job's end: its state, its message), for the job
+    `job_id` only when given — the page never sees the claim gone and the job still running."""
+    rows = AccountingImport.objects.filter(pk=record.pk)
+    if job_id:
+        rows = rows.filter(job_id=job_id)
+    let_go = Case(When(status=ImportStatus.PREVIEW, then=Value(None)), default=F("applied_at"))
+    if rows.update(applied_at=let_go, **(outcome or {})):
         record.refresh_from_db(fields=["status", "applied_at", "as_of", "summary"])
 
 

@@ -15,6 +15,7 @@ with no entry on the chosen date, or no customer line, is refused rather than im
 """
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -66,6 +67,9 @@ CLOSED_NUMBERS = "dossiers_closed_numbers"  # in the summary: the closed dossier
 NEW_CUSTOMERS = "new_customers"  # in the summary: the first LISTED_CUSTOMERS created
 LISTED_CUSTOMERS = 200
 MAY_IMPORT = "peut importer un fichier comptable"  # the end of the refusal's sentence
+# Progress: (READING, lines read) every 10 000 lines, then WRITING once, before the transaction.
+READING, WRITING = "reading", "writing"
+ImportProgress = Callable[[str, int], None]
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ class ImportOptions:
     file_name: str = ""
     accounts: tuple[str, ...] = CUSTOMER_PREFIXES  # FEC: the customer accounts' prefixes
     choices: CustomerChoices = CustomerChoices()  # the new customers' kinds, terms, exclusion
+    progress: ImportProgress | None = None  # told how far the import is (the page's bar)
 
 
 @dataclass
@@ -166,13 +171,16 @@ def read_plan(
     """Read and check the whole file: its format and its plan. `known`: the (customer code,
     reference) of the open échéances, whose settlement the plan must keep."""
     file_format = options.file_format or detect_format(stream)
+    told = options.progress
+    lines_read = None if told is None else (lambda lines: told(READING, lines))
     if file_format == ImportFormat.FEC:
-        rows = read_fec(stream, accounts=options.accounts)
+        rows = read_fec(stream, accounts=options.accounts, progress=lines_read)
         keep = None if known is None else (lambda code, ref: (code, ref) in known)
         plan = plan_fec(rows, as_of=options.as_of, prefixes=options.accounts, keep_settled=keep)
         return file_format, plan
     if file_format == ImportFormat.CSV:
-        return file_format, plan_open_items(read_open_items_csv(stream, options.mapping))
+        rows = read_open_items_csv(stream, options.mapping, progress=lines_read)
+        return file_format, plan_open_items(rows)
     raise RuleViolation(f"Format inconnu « {file_format} » (fec ou csv).", "import_format")
 
 
@@ -221,6 +229,8 @@ def import_accounting_file(
         sha256=digest,
         file_format=file_format,
     )
+    if options.progress is not None:
+        options.progress(WRITING, plan.lines)  # outside the transaction: seen at once
     _apply(company, plan, report, today=today, user=user, record=record, options=options)
     return report
 
@@ -283,6 +293,9 @@ def _apply(
         # head while holding one of them (services.journal: dossiers first, journal last).
         list(pending_promises(company).select_for_update(of=("self",)).values_list("pk"))
     applied = AccountingImport.objects.filter(company=company, status=ImportStatus.APPLIED)
+    if record.pk is not None and applied.filter(pk=record.pk).exists():
+        # A claim taken over while the first run still ran: this one waited on the lock.
+        raise RuleViolation("Ce fichier a déjà été importé : rien n'a été fait.", "import_done")
     latest = applied.aggregate(latest=Max("as_of"))["latest"]
     if latest is not None and as_of < latest:
         raise RuleViolation(
@@ -317,7 +330,8 @@ def _apply(
     record.applied_at = timezone.now()
     record.as_of = as_of
     record.summary = report.as_json()
-    record.save()
+    # The stored file's row: its job's progress fields are the worker's, not saved here.
+    record.save(update_fields=["status", "applied_at", "as_of", "summary"] if record.pk else None)
     if report.changes or report.dossiers_closed or report.promises_kept or report.promises_broken:
         _journal(company, user, record, report)
 

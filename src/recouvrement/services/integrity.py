@@ -1,10 +1,11 @@
-"""`recouvrement verify` (O6): is what the database and the disk keep still what was written?
+"""`recouvrement verify` (O6): is what the database and the storage keep still what was written?
 
 The journal: each company's hash chain recomputed row by row in id order (`domain.
 journal_chain`) and compared with its head, so a modified, removed or moved row, or a removed
 last row, is named — the first one of each company. The files: the SHA-256 of every stored
 PDF (printed batches and e-mailed letters), evidence pack (its PDF and its ZIP), attached
-document and accounting file, against the one recorded when it was kept. Everything is read
+document and accounting file (read through the configured storage: db/storage.py), against
+the one recorded when it was kept. Everything is read
 in one snapshot, without holding the writers up (PostgreSQL's REPEATABLE READ, SQLite's read
 transaction).
 
@@ -283,7 +284,7 @@ def _check_evidence_packs(report: IntegrityReport) -> None:
 
 
 def file_digest(file: FieldFile) -> str | None:
-    """The SHA-256 of a stored file, or None when it is not on the disk (or unreadable)."""
+    """The SHA-256 of a stored file, or None when it is not in the storage (or unreadable)."""
     digest = hashlib.sha256()
     try:
         with file.storage.open(file.name, "rb") as stream:
@@ -303,8 +304,8 @@ def _file_problem(record: AttachedDocument | AccountingImport, digest: str | Non
     else:
         what = f"Le fichier de l'import comptable « {record.original_name} » (n° {record.pk})"
     if digest is None:
-        return f"{what} est introuvable sur le disque ({record.file.name})."
-    return f"{what} a été modifié sur le disque (empreinte différente)."
+        return f"{what} est introuvable dans le stockage des documents ({record.file.name})."
+    return f"{what} a été modifié dans le stockage des documents (empreinte différente)."
 
 
 def _check_files(report: IntegrityReport, check: str, records) -> None:
@@ -334,14 +335,14 @@ def document_content(document: AttachedDocument) -> bytes:
             content = stream.read()
     except (OSError, SuspiciousFileOperation):
         raise ValidationError(
-            f"Le fichier du document « {name} » est introuvable sur le disque : il ne peut "
-            f"pas être affiché. {VERIFY_HINT}",
+            f"Le fichier du document « {name} » est introuvable dans le stockage des documents : "
+            f"il ne peut pas être affiché. {VERIFY_HINT}",
             code="document_missing",
         ) from None
     if hashlib.sha256(content).hexdigest() != document.sha256:
         raise ValidationError(
-            f"Le document « {name} » a été modifié sur le disque depuis son dépôt : il n'est "
-            f"pas servi. {VERIFY_HINT}",
+            f"Le document « {name} » a été modifié dans le stockage des documents depuis son "
+            f"dépôt : il n'est pas servi. {VERIFY_HINT}",
             code="document_altered",
         )
     return content

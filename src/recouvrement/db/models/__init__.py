@@ -9,6 +9,7 @@ from recouvrement.db.models.evidence import EvidencePack
 from recouvrement.db.models.first_run import FirstRunToken
 from recouvrement.db.models.imports import AccountingImport, SavedCsvMapping
 from recouvrement.db.models.interventions import AttachedDocument, Intervention
+from recouvrement.db.models.jobs import ScheduledRun
 from recouvrement.db.models.journal import JournalEntry, JournalHead
 from recouvrement.db.models.letters import LetterTemplate, PrintBatch, PrintedLetter
 from recouvrement.db.models.lists import DisputeReason, Resolution
@@ -16,6 +17,7 @@ from recouvrement.db.models.outbox import OutgoingEmail
 from recouvrement.db.models.rates import EcbRate, LegalRate
 from recouvrement.db.models.receivables import Allocation, Origin, Payment, Receivable
 from recouvrement.db.models.scenarios import Scenario, Step
+from recouvrement.db.models.storage import StoredFile
 
 __all__ = [
     "ApiToken",
@@ -52,5 +54,7 @@ __all__ = [
     "Receivable",
     "Resolution",
     "Scenario",
+    "ScheduledRun",
     "Step",
+    "StoredFile",
 ]

@@ -52,6 +52,11 @@ class Company(models.Model):
     # B11: the weights of the suggested priority (domain.priority.PriorityWeights); a weight
     # missing takes its default (`PriorityWeights.from_dict`), so {} means the defaults.
     priority_weights = models.JSONField("poids de la priorité suggérée", default=dict, blank=True)
+    # Issue 16 §3: `recouvrement worker` runs « Préparer » for the company every day once this
+    # local (Europe/Paris) time has passed; null: no automatic run. With `daily_letters`, the
+    # letters due are then printed into a print batch kept in the database.
+    daily_run_at = models.TimeField("Heure de la préparation quotidienne", null=True, blank=True)
+    daily_letters = models.BooleanField("Imprimer les courriers du jour dans un lot", default=False)
 
     class Meta:
         verbose_name = "société"

@@ -14,6 +14,20 @@ class ImportStatus(models.TextChoices):
     APPLIED = "applied", "Importé"
 
 
+class JobState(models.TextChoices):
+    """« Importer » on the page: the import run by `recouvrement worker` (`jobs.imports`)."""
+
+    QUEUED = "queued", "En attente"
+    RUNNING = "running", "En cours"
+    DONE = "done", "Terminé"
+    FAILED = "failed", "Échoué"
+
+
+class JobPhase(models.TextChoices):
+    READING = "reading", "Lecture du fichier"
+    WRITING = "writing", "Enregistrement"
+
+
 def _import_path(record: "AccountingImport", filename: str) -> str:
     # Generated names only: the user's file name is kept as data, never used as a path.
     return f"imports/{record.sha256[:2]}/{record.sha256}"
@@ -37,6 +51,17 @@ class AccountingImport(models.Model):
     csv_mapping = models.JSONField("colonnes CSV", null=True, blank=True)
     as_of = models.DateField("arrêté au", null=True)
     summary = models.JSONField("résultat", default=dict)
+    # The background job of « Importer » (empty for an import run in the request: API, CLI).
+    job_id = models.CharField("tâche", max_length=64, blank=True)
+    job_state = models.CharField(max_length=7, choices=JobState, blank=True)
+    job_phase = models.CharField(max_length=7, choices=JobPhase, blank=True)
+    job_message = models.TextField(blank=True)
+    lines_done = models.PositiveIntegerField(default=0)
+    lines_total = models.PositiveIntegerField(null=True)
+    job_queued_at = models.DateTimeField(null=True)
+    job_started_at = models.DateTimeField(null=True)
+    job_progress_at = models.DateTimeField(null=True)  # the worker's last sign of life
+    job_finished_at = models.DateTimeField(null=True)
 
     class Meta:
         verbose_name = "import comptable"

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from recouvrement.web.exports import export_paths
-from recouvrement.web.imports import export, views
+from recouvrement.web.imports import export, progress, views
 
 urlpatterns = [
     path("", views.import_upload, name="import_upload"),
@@ -12,4 +12,5 @@ urlpatterns = [
     path("clients/", views.customers_file_import, name="import_customers"),
     path("<int:pk>/", views.import_preview, name="import_preview"),
     path("<int:pk>/importer/", views.import_apply, name="import_apply"),
+    path("<int:pk>/avancement/", progress.import_progress, name="import_progress"),
 ]

@@ -2,7 +2,8 @@
 
 Manager only, like the services (`services.import_files`): the upload stores the file with its
 row « Aperçu »; the preview page runs the dry run on it each time it is shown, so what it shows
-is what « Importer » would do now; once imported, the page shows the stored summary.
+is what « Importer » would do now; « Importer » queues the import for `recouvrement worker`
+and the page shows its progress (`imports.progress`); once imported, the stored summary.
 """
 
 from decimal import Decimal
@@ -23,13 +24,12 @@ from recouvrement.services.customer_import import CustomerImportReport, import_c
 from recouvrement.services.import_files import (
     APPLIED,
     PREVIEW,
-    RUNNING,
     import_state,
-    import_stored_file,
     preview_stored_file,
     save_csv_mapping,
     store_accounting_file,
 )
+from recouvrement.services.import_jobs import start_import
 from recouvrement.services.imports import (
     CLOSED_NUMBERS,
     LISTED_CUSTOMERS,
@@ -46,6 +46,7 @@ from recouvrement.web.imports.forms import (
     max_import_bytes,
     size_text,
 )
+from recouvrement.web.imports.progress import job_context
 from recouvrement.web.workspace import Workspace, current_workspace
 
 RECENT_IMPORTS = 20
@@ -211,8 +212,9 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    """« Importer »: the service applies the file once, with the new customers as the manager
-    set them on the preview; a second click finds the row taken."""
+    """« Importer »: the service queues the import of the file for `recouvrement worker`,
+    with the new customers as the manager set them on the preview; its page shows the
+    progress, then the result. A second click finds the row taken and starts nothing."""
     workspace = _manager_workspace(request)
     company = workspace.company
     record = get_object_or_404(AccountingImport, pk=pk, company=company)
@@ -221,17 +223,11 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
         report, error = _dry_run(request, company, record)
         return _result_page(request, company, record, report, error, choices=choices, status=400)
     try:
-        report = import_stored_file(
-            company,
-            request.user,
-            record,
-            today=timezone.localdate(),
-            choices=choices.choices(),
+        start_import(
+            company, request.user, record, today=timezone.localdate(), choices=choices.choices()
         )
     except ValidationError as refused:
         return _result_page(request, company, record, None, _refusal(refused), status=400)
-    if report is not None and report.applied and report.already_imported:
-        messages.info(request, f"Ce fichier avait déjà été importé le {report.already_imported}.")
     return redirect("import_preview", record.pk)
 
 
@@ -276,7 +272,7 @@ def _result_page(
         {
             "record": record,
             "applied": applied,
-            "running": state == RUNNING,
+            "job": job_context(record, state),
             "report": report,
             "error": error,
             "as_of": as_of,

@@ -41,6 +41,7 @@ SECTIONS = (
         ),
     ),
     ("Relance", ("minimum_balance", "max_import_age_days")),
+    ("Préparation automatique", ("daily_run_at", "daily_letters")),
 )
 
 
@@ -133,6 +134,21 @@ class CompanyForm(forms.Form):
         help_text="Au-delà, « recouvrement prepare » refuse d'envoyer et d'imprimer tant que les "
         "règlements ne sont pas importés (sauf --force). 0 : pas de contrôle ; une société qui "
         "n'a jamais importé n'est pas contrôlée.",
+    )
+    daily_run_at = forms.TimeField(
+        label="Heure de la préparation quotidienne",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="Chaque jour à cette heure (heure de Paris), « recouvrement worker » prépare "
+        "les étapes échues comme « recouvrement prepare ». Vide : pas de préparation "
+        "automatique.",
+    )
+    daily_letters = forms.BooleanField(
+        label="Imprimer les courriers du jour dans un lot",
+        required=False,
+        help_text="Après la préparation quotidienne, les courriers à échéance sont imprimés en "
+        "un lot gardé dans la base (« Réimprimer le lot » sur chaque courrier, ou "
+        "« recouvrement letters --reprint N ») et passent « Réalisée ».",
     )
     logo = forms.FileField(
         label="Logo",
