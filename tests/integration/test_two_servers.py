@@ -5,6 +5,8 @@ one is throttled on the other. Real processes, plain HTTP clients (cookies and C
 
 import os
 import secrets
+import subprocess
+import sys
 import uuid
 from urllib.parse import quote
 
@@ -15,7 +17,6 @@ from django.db import connection
 from django.urls import reverse
 
 from recouvrement.bench.serve import HttpSession, Server
-from recouvrement.cli.serve import close_database_connections
 from recouvrement.db.models import AttachedDocument
 from recouvrement.services.logins import lockout_message
 from tests.builders import a_customer, a_dossier, a_scenario
@@ -126,33 +127,49 @@ def test_a_login_throttled_on_one_server_is_throttled_on_the_other(servers, team
     assert after == 302  # not logged in: the login page
 
 
+FORK_CHECK = """
+import os
+from recouvrement.cli.base import setup
+setup()
+from django.db import connection
+from recouvrement.cli.serve import close_database_connections
+
+def backend():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+parent = backend()
+assert connection.pool is not None  # the settings' pool (CONN_MAX_AGE 0)
+close_database_connections()
+read, write = os.pipe()
+child = os.fork()
+if child == 0:
+    try:
+        inherited = connection.connection is not None
+        os.write(write, f"{backend()} {inherited}".encode())
+        close_database_connections()
+    finally:
+        os._exit(0)
+os.close(write)
+os.waitpid(child, 0)
+pid, inherited = os.read(read, 100).decode().split()
+print(parent, pid, inherited, backend())
+"""
+
+
 def test_a_forked_worker_opens_its_own_connections():
-    """What `serve --workers N` does before gunicorn forks: nothing of the parent's pool is
-    inherited; the child's first query opens a new pool and a new server connection."""
+    """What `serve --workers N` does before gunicorn forks, in a process of its own as
+    `serve` is: nothing of the parent's pool is inherited; the child's first query opens a
+    new pool and a new server connection."""
     if connection.vendor != "postgresql":
         pytest.skip("psycopg's pool: PostgreSQL")
-
-    def backend() -> int:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            return cursor.fetchone()[0]
-
-    parent = backend()
-    assert connection.pool is not None  # the settings' pool (CONN_MAX_AGE 0)
-    close_database_connections()
-    read, write = os.pipe()
-    child = os.fork()
-    if child == 0:  # the child: report, then leave without running pytest's exit
-        try:
-            inherited = connection.connection is not None
-            os.write(write, f"{backend()} {inherited}".encode())
-            close_database_connections()
-        finally:
-            os._exit(0)
-    os.close(write)
-    os.waitpid(child, 0)
-    pid, inherited = os.read(read, 100).decode().split()
-    os.close(read)
+    env = {**os.environ, "RECOUVREMENT_DATABASE_URL": database_url()}
+    result = subprocess.run(
+        [sys.executable, "-c", FORK_CHECK], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    parent, child, inherited, parent_again = result.stdout.split()
 
     assert inherited == "False"
-    assert int(pid) not in (parent, backend())
+    assert child not in (parent, parent_again)

@@ -115,7 +115,7 @@ class Server:
 
     def __init__(self, env: dict, log: Path, workers: int, threads: int | None = None) -> None:
         self.port = free_port()
-        command = [sys.executable, "-m", "recouvrement.cli", "serve", "--no-migrate"]
+        command = [sys.executable, "-m", "recouvrement.cli", "serve", "--no-migrate", "--no-worker"]
         command += ["--port", str(self.port), "--workers", str(workers)]
         if threads is not None:
             command += ["--threads", str(threads)]
