@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 
@@ -394,3 +394,27 @@ def test_documents_in_a_bucket_are_verified_backed_up_and_restored(
     assert restored["verify"]["checked"]["accounting_files"] == 1
     assert (restored["storage"], restored["documents"]) == ("s3", 2)
     assert bucket_files(target_bucket, "cible") == stored
+
+
+def test_a_bucket_that_does_not_answer_is_reported_not_a_crash(team, settings, monkeypatch):
+    """`verify` and the document's page while the bucket is down: « introuvable », in French."""
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")  # botocore's retries would only make it slow
+    dossier = a_dossier(a_customer(team.company), scenario=a_scenario(team.company))
+    document = services.attach_document(
+        dossier.interventions.get(),
+        user=team.manager,
+        name="accusé.pdf",
+        content=PDF,
+        content_type="application/pdf",
+    )
+    down = s3_url(f"http://127.0.0.1:{free_port()}", "absent")  # nothing listens there
+    settings.STORAGES = {**settings.STORAGES, "default": storage_from_url(down, "/")}
+    document = AttachedDocument.objects.get(pk=document.pk)
+
+    report = verify()
+    with pytest.raises(ValidationError) as refused:
+        document_content(document)
+
+    assert not report.ok
+    assert any("accusé.pdf" in p and "introuvable" in p for p in report.problems)
+    assert refused.value.code == "document_missing"

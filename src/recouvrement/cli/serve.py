@@ -78,7 +78,9 @@ def _serve(host: str, port: int, threads: int, workers: int = 1, background: boo
     from recouvrement.jobs.worker import start_in_thread
 
     stop = threading.Event()
-    worker = start_in_thread(stop)
+    # A second between two looks at an empty queue: an import clicked on the page starts at
+    # once (a SELECT on this one database; separate workers keep their 5 s).
+    worker = start_in_thread(stop, interval=1)
     print("Tâches de fond : exécutées par ce processus.", flush=True)
     try:
         _serve_threaded(host, port, threads)

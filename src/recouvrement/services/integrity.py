@@ -283,6 +283,14 @@ def _check_evidence_packs(report: IntegrityReport) -> None:
     report.checked["evidence_packs"] = count
 
 
+def unreadable(error: Exception) -> bool:
+    """A stored file that cannot be read: missing, a path refused, or a bucket that does not
+    answer or refuses (botocore's errors, told by their module: no import of boto here)."""
+    return isinstance(error, OSError | SuspiciousFileOperation) or type(
+        error
+    ).__module__.startswith("botocore")
+
+
 def file_digest(file: FieldFile) -> str | None:
     """The SHA-256 of a stored file, or None when it is not in the storage (or unreadable)."""
     digest = hashlib.sha256()
@@ -290,7 +298,9 @@ def file_digest(file: FieldFile) -> str | None:
         with file.storage.open(file.name, "rb") as stream:
             while chunk := stream.read(1 << 20):
                 digest.update(chunk)
-    except (OSError, SuspiciousFileOperation):
+    except Exception as error:
+        if not unreadable(error):
+            raise
         return None
     return digest.hexdigest()
 
@@ -333,7 +343,9 @@ def document_content(document: AttachedDocument) -> bytes:
     try:
         with document.file.storage.open(document.file.name, "rb") as stream:
             content = stream.read()
-    except (OSError, SuspiciousFileOperation):
+    except Exception as error:
+        if not unreadable(error):
+            raise
         raise ValidationError(
             f"Le fichier du document « {name} » est introuvable dans le stockage des documents : "
             f"il ne peut pas être affiché. {VERIFY_HINT}",

@@ -139,8 +139,8 @@ class CompanyForm(forms.Form):
         label="Heure de la préparation quotidienne",
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text="Chaque jour à cette heure (heure de Paris), « recouvrement worker » prépare "
-        "les étapes échues comme « recouvrement prepare ». Vide : pas de préparation "
+        help_text="Chaque jour à cette heure (heure de Paris), le serveur (ou « recouvrement "
+        "worker ») prépare les étapes échues comme « Préparer ». Vide : pas de préparation "
         "automatique.",
     )
     daily_letters = forms.BooleanField(
