@@ -18,7 +18,7 @@ from recouvrement.domain.statuses import ActionType, InterventionStatus
 from recouvrement.jobs import tasks
 from recouvrement.jobs.schedule import tick
 from recouvrement.jobs.slots import daily_slot, minute_slot, slot_day
-from recouvrement.jobs.worker import start_in_thread
+from recouvrement.jobs.worker import JobWorker, start_in_thread
 from tests.builders import a_company, a_contact, a_customer, a_dossier, a_receivable, a_scenario
 from tests.integration.test_emails import an_email_dossier, mail_server  # noqa: F401 (fixture)
 from tests.integration.test_prepare_dry_run import an_import
@@ -113,16 +113,17 @@ def test_worker_once_prepares_what_prepare_would_then_nothing_more_that_day(team
     assert Intervention.objects.filter(dossier=dossier).count() == 2
 
 
-def test_a_company_hour_still_to_come_or_unset_runs_nothing(team, capsys):
-    if timezone.localtime().time() >= time(23, 58):
-        pytest.skip("too close to midnight for an hour still to come")
+def test_a_company_hour_still_to_come_or_unset_runs_nothing(team):
+    """The worker's own pass, at noon today (any time of the test run, midnight included)."""
     dossier = a_due_dossier(team.company)
-    run_at(team.company, time(23, 59))
+    run_at(team.company, time(12, 1))
     other = a_company(name="Sans planning", siren="")  # daily_run_at unset
+    noon = timezone.make_aware(datetime.combine(timezone.localdate(), time(12, 0)))
 
-    report = worker_once(capsys)
+    worker = JobWorker(interval=0)
+    worker.cycle(now=noon, drain=True)
 
-    assert report["runs"] == [] and other.daily_run_at is None
+    assert worker.report()["runs"] == [] and other.daily_run_at is None
     assert not ScheduledRun.objects.exists()
     assert dossier.interventions.count() == 1  # only the step done before
 
